@@ -1,0 +1,189 @@
+"""The database tables. Every row belongs to one workspace; repositories never query across them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from bot.domain.enums import Confidence, KRKind, Level, ObjectiveState, Platform
+from storage.types import UTCDateTime, enum_column_type, utcnow
+
+# Column sizes are the limits the core enforces on input (see bot/domain/limits.py).
+TITLE_LEN = 200
+NOTE_LEN = 1000
+NAME_LEN = 80
+UNIT_LEN = 40
+EXTERNAL_ID_LEN = 255
+
+
+def _workspace_fk() -> int:
+    return Field(foreign_key="workspace.id", ondelete="CASCADE", index=False)  # type: ignore[no-any-return]
+
+
+def _created() -> datetime:
+    return Field(default_factory=utcnow, sa_type=UTCDateTime)  # type: ignore[no-any-return]
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack team, a Teams tenant or a console session: the boundary no query crosses."""
+
+    __table_args__ = (sa.UniqueConstraint("platform", "external_id", name="uq_workspace_platform_external"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: Platform = Field(sa_type=enum_column_type(Platform))
+    external_id: str = Field(max_length=EXTERNAL_ID_LEN)
+    name: str | None = Field(default=None, max_length=NAME_LEN)
+    default_tz: str = Field(default="UTC", max_length=64)
+    # Counters behind the short refs (O12, KR34, I5); taken with UPDATE ... RETURNING.
+    next_objective_number: int = 1
+    next_key_result_number: int = 1
+    next_initiative_number: int = 1
+    created_at: datetime = _created()
+
+
+class Member(SQLModel, table=True):
+    """A person as the platform knows them, created on first sight."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "platform_user_id", name="uq_member_user"),
+        sa.Index("ix_member_name", "workspace_id", "name_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    platform_user_id: str = Field(max_length=EXTERNAL_ID_LEN)
+    display_name: str = Field(max_length=NAME_LEN)
+    name_key: str = Field(max_length=NAME_LEN)  # display_name.casefold(), for @name look-ups
+    tz: str = Field(default="UTC", max_length=64)
+    is_admin: bool = False
+    created_at: datetime = _created()
+
+
+class Team(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "name_key", name="uq_team_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    name: str = Field(max_length=NAME_LEN)
+    name_key: str = Field(max_length=NAME_LEN)  # name.casefold()
+    created_at: datetime = _created()
+
+
+class TeamMembership(SQLModel, table=True):
+    __tablename__ = "team_membership"
+    __table_args__ = (sa.Index("ix_team_membership_member", "member_id"),)
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
+    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    workspace_id: int = _workspace_fk()
+
+
+class Objective(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "number", name="uq_objective_number"),
+        # `okr list all|company` in a cycle, in display order.
+        sa.Index("ix_objective_cycle_order", "workspace_id", "cycle", "level_rank", "number"),
+        sa.Index("ix_objective_owner", "workspace_id", "owner_id", "cycle"),
+        sa.Index("ix_objective_team", "workspace_id", "team_id", "cycle"),
+        sa.Index("ix_objective_parent", "parent_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    number: int
+    cycle: str = Field(max_length=7)  # "2026-Q4"
+    title: str = Field(max_length=TITLE_LEN)
+    level: Level = Field(sa_type=enum_column_type(Level))
+    level_rank: int  # Level.rank, kept beside it so lists sort company -> team -> personal in SQL
+    owner_id: int = Field(foreign_key="member.id")
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="SET NULL")
+    parent_id: int | None = Field(default=None, foreign_key="objective.id", ondelete="SET NULL")
+    aspirational: bool = False
+    private: bool = False
+    state: ObjectiveState = Field(default=ObjectiveState.ACTIVE, sa_type=enum_column_type(ObjectiveState))
+    # Maintained on every change below it, so lists never have to read key results or check-ins.
+    progress: float = 0.0  # rolled up: own key results and aligned children
+    confidence: Confidence | None = Field(default=None, sa_type=enum_column_type(Confidence))
+    score: float | None = None  # set when its cycle closes
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class KeyResult(SQLModel, table=True):
+    __tablename__ = "key_result"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "number", name="uq_key_result_number"),
+        sa.Index("ix_key_result_objective", "objective_id"),
+        sa.Index("ix_key_result_owner", "workspace_id", "owner_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    number: int
+    objective_id: int = Field(foreign_key="objective.id", ondelete="CASCADE")
+    title: str = Field(max_length=TITLE_LEN)
+    kind: KRKind = Field(sa_type=enum_column_type(KRKind))
+    start_value: float = 0.0
+    target_value: float | None = None
+    current_value: float = 0.0
+    unit: str | None = Field(default=None, max_length=UNIT_LEN)
+    owner_id: int | None = Field(default=None, foreign_key="member.id")
+    weight: float = 1.0
+    last_checkin_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_confidence: Confidence | None = Field(default=None, sa_type=enum_column_type(Confidence))
+    achieved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+    updated_at: datetime = _created()
+
+
+class CheckIn(SQLModel, table=True):
+    """One update of a key result's value; never edited, so the history is the truth."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (sa.Index("ix_check_in_key_result", "key_result_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    key_result_id: int = Field(foreign_key="key_result.id", ondelete="CASCADE")
+    value: float
+    previous_value: float
+    confidence: Confidence | None = Field(default=None, sa_type=enum_column_type(Confidence))
+    note: str | None = Field(default=None, max_length=NOTE_LEN)
+    author_id: int = Field(foreign_key="member.id")
+    created_at: datetime = _created()
+
+
+class Initiative(SQLModel, table=True):
+    """A piece of work that moves a key result."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "number", name="uq_initiative_number"),
+        sa.Index("ix_initiative_key_result", "key_result_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    number: int
+    key_result_id: int = Field(foreign_key="key_result.id", ondelete="CASCADE")
+    title: str = Field(max_length=TITLE_LEN)
+    owner_id: int | None = Field(default=None, foreign_key="member.id")
+    done: bool = False
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = _created()
+
+
+class ClosedCycle(SQLModel, table=True):
+    """A cycle someone closed, with its score; open cycles need no row (they are calendar quarters)."""
+
+    __tablename__ = "closed_cycle"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "name", name="uq_closed_cycle_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    name: str = Field(max_length=7)
+    score: float
+    objective_count: int
+    closed_by_id: int = Field(foreign_key="member.id")
+    closed_at: datetime = _created()
