@@ -8,13 +8,12 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from bot.domain.enums import Confidence, KRKind, Level, ObjectiveState, Platform
+from bot.domain.limits import NAME_MAX as NAME_LEN
+from bot.domain.limits import NOTE_MAX as NOTE_LEN
+from bot.domain.limits import TITLE_MAX as TITLE_LEN
+from bot.domain.limits import UNIT_MAX as UNIT_LEN
 from storage.types import UTCDateTime, enum_column_type, utcnow
 
-# Column sizes are the limits the core enforces on input (see bot/domain/limits.py).
-TITLE_LEN = 200
-NOTE_LEN = 1000
-NAME_LEN = 80
-UNIT_LEN = 40
 EXTERNAL_ID_LEN = 255
 
 

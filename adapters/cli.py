@@ -1,0 +1,130 @@
+"""The `okrbot` command: the composition root that wires settings, storage, the core and an adapter."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from adapters.console.repl import GREETING, Console
+from adapters.console.sample import SAMPLE_SESSION
+from bot.config import Settings, load_settings
+from bot.core import OkrBot
+from bot.domain.enums import Platform
+from bot.invocation import Actor
+from storage import migrate
+from storage.engine import create_engine, session_factory
+from storage.repository import get_or_create_workspace
+
+CONSOLE_WORKSPACE = "local"
+
+
+def _local_tz(settings: Settings) -> str:
+    """The terminal's zone (TZ) when it names a real one, else the configured default."""
+    name = os.environ.get("TZ", "")
+    try:
+        ZoneInfo(name)
+        return name
+    except (ZoneInfoNotFoundError, ValueError):
+        return settings.default_timezone
+
+
+def _console_actor(name: str, *, admin: bool, tz: str) -> Actor:
+    name = name.lstrip("@") or "me"
+    return Actor(Platform.CONSOLE, CONSOLE_WORKSPACE, user_id=name, display_name=name, tz=tz, is_admin=admin)
+
+
+async def _read_line(prompt: str) -> str | None:
+    interactive = sys.stdin.isatty()
+    line = (
+        await asyncio.to_thread(input, prompt) if interactive else await asyncio.to_thread(sys.stdin.readline)
+    )
+    if not interactive and line == "":
+        return None
+    return line.rstrip("\n")
+
+
+async def _run_console(settings: Settings, *, name: str, admin: bool, seed: bool) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.ensure_migrated(engine)
+        bot = OkrBot(session_factory(engine), default_tz=settings.default_timezone)
+        tz = _local_tz(settings)
+        if seed and await _is_empty(bot):
+            await _load_sample(bot, tz)
+            print("Loaded a sample company's OKRs (Maya, Sam, Ari and Lee).")
+        console = Console(
+            bot, _console_actor(name, admin=admin, tz=tz), read=_read_line, write=print, files=Path.cwd()
+        )
+        if sys.stdin.isatty():
+            print(GREETING)
+        await console.run()
+        return 0
+    except migrate.DatabaseNotMigrated as error:
+        print(f"okrbot: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+
+
+async def _is_empty(bot: OkrBot) -> bool:
+    async with bot.sessions() as session, session.begin():
+        workspace = await get_or_create_workspace(
+            session=session, platform=Platform.CONSOLE, external_id=CONSOLE_WORKSPACE
+        )
+        return workspace.next_objective_number == 1
+
+
+async def _load_sample(bot: OkrBot, tz: str) -> None:
+    for name, admin, text in SAMPLE_SESSION:
+        lines: list[str] = []
+        console = Console(
+            bot,
+            _console_actor(name, admin=admin, tz=tz),
+            read=_no_input,
+            write=lines.append,
+            files=Path.cwd(),
+        )
+        await console.handle_line(text)
+        if any(line.startswith("✗") for line in lines):
+            raise RuntimeError(f"the sample's {text!r} failed: {lines}")
+
+
+async def _no_input(prompt: str) -> str | None:
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="okrbot", description="Run your OKRs in Slack, Teams or a terminal."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    console = commands.add_parser("console", help="the bot in this terminal")
+    console.add_argument(
+        "--as", dest="name", default=os.environ.get("USER", "me"), help="who you are (@name)"
+    )
+    console.add_argument("--admin", action="store_true", help="act as a workspace admin")
+    demo = commands.add_parser("demo", help="migrate, load a sample company once, and open the console")
+    demo.add_argument("--as", dest="name", default="maya", help="who you are (default @maya, an admin)")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
+    args = parser.parse_args(argv)
+
+    settings = load_settings()
+    if args.command == "db":
+        asyncio.run(migrate.upgrade(settings.database_url))
+        print("The database is up to date.")
+        return 0
+    if args.command == "demo":
+        asyncio.run(migrate.upgrade(settings.database_url))
+        is_admin = args.name.lstrip("@") == "maya"
+        return asyncio.run(_run_console(settings, name=args.name, admin=is_admin, seed=True))
+    return asyncio.run(_run_console(settings, name=args.name, admin=args.admin, seed=False))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""The bot's front door: one invocation in, one response out, in one transaction."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.commands.grammar import parse
+from bot.commands.handlers import run
+from bot.commands.interactions import FieldErrors, command_from_form, press
+from bot.commands.types import UsageError
+from bot.invocation import ActionPress, CommandText, FormSubmit, Invocation
+from bot.service.context import Context
+from bot.service.errors import OkrError
+from bot.service.events import DomainEvent
+from bot.views import messages
+from bot.views.actions import BadPayload
+from bot.views.cards import Response
+from storage.repository import WorkspaceRepository, get_or_create_workspace
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+# Called inside the invocation's transaction, so that what it records commits or rolls back with it.
+EventHook = Callable[[AsyncSession, Sequence[DomainEvent]], Awaitable[None]]
+
+
+class OkrBot:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        default_tz: str = "UTC",
+        event_hooks: Sequence[EventHook] = (),
+    ) -> None:
+        self.sessions = sessions
+        self.clock = clock
+        self.default_tz = default_tz
+        self.event_hooks = list(event_hooks)
+
+    async def handle(self, invocation: Invocation) -> Response:
+        """Answer an invocation. Errors a person caused come back as a response, with nothing written."""
+        try:
+            async with self.sessions() as session, session.begin():
+                ctx = await self._context(session, invocation)
+                response = await self._dispatch(ctx, invocation)
+                for hook in self.event_hooks:
+                    await hook(session, ctx.events)
+            return response
+        except UsageError as error:
+            return messages.error(error.message, f"Usage: {error.usage}" if error.usage else None)
+        except FieldErrors as error:
+            return Response(errors=error.errors)
+        except OkrError as error:
+            if error.field and isinstance(invocation.what, FormSubmit):
+                return Response(errors={error.field: error.message})
+            return messages.error(error.message, error.hint)
+        except BadPayload as error:
+            log.warning("rejected a payload: %s", error)
+            return messages.error("That button or form is out of date; run the command again.")
+
+    async def _context(self, session: AsyncSession, invocation: Invocation) -> Context:
+        actor = invocation.actor
+        workspace = await get_or_create_workspace(
+            session=session,
+            platform=actor.platform,
+            external_id=actor.workspace_id,
+            default_tz=self.default_tz,
+        )
+        assert workspace.id is not None
+        repo = WorkspaceRepository(session=session, workspace_id=workspace.id)
+        me = await repo.upsert_member(
+            user_id=actor.user_id,
+            display_name=actor.display_name,
+            tz=actor.tz,
+            is_admin=actor.is_admin,  # None leaves what we last heard
+        )
+        return Context(repo=repo, workspace=workspace, me=me, now=self.clock())
+
+    async def _dispatch(self, ctx: Context, invocation: Invocation) -> Response:
+        match invocation.what:
+            case CommandText(text=text):
+                return await run(ctx, parse(text), words=text)
+            case ActionPress(action=action, value=value):
+                return await press(ctx, action, value)
+            case FormSubmit(form=form, state=state, values=values):
+                response = await run(ctx, command_from_form(form, state, values))
+                return Response(cards=response.cards, visibility=response.visibility)

@@ -1,0 +1,29 @@
+"""Things that happened, for the parts of the bot that react later (celebrations, App Home refresh)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KeyResultAchieved:
+    key_result_id: int
+    objective_id: int
+    cycle: str
+    by_member_id: int
+
+
+@dataclass(frozen=True)
+class ObjectiveAchieved:
+    objective_id: int
+    cycle: str
+
+
+@dataclass(frozen=True)
+class OkrChanged:
+    """Someone's OKRs changed, so views of them (App Home) are out of date."""
+
+    member_id: int
+
+
+DomainEvent = KeyResultAchieved | ObjectiveAchieved | OkrChanged

@@ -1,0 +1,98 @@
+"""The async engine and its sessions: any database URL people write in, the right driver and settings out.
+
+SQLite (a laptop, the console adapter, tests) runs on aiosqlite; PostgreSQL (production, several bot
+instances) runs on asyncpg. Nothing else is supported.
+
+SQLite transactions keep the driver's default: BEGIN is sent just before the first write, so a session that
+only reads holds no lock, and writers queue behind each other for up to the busy timeout. Do not rely on
+SAVEPOINT (`begin_nested`) on SQLite; prefer INSERT ... ON CONFLICT for idempotent inserts.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+POSTGRES_DRIVER = "postgresql+asyncpg"
+SQLITE_DRIVER = "sqlite+aiosqlite"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+# What stays as is when a bare path is put into a URL (make_url unquotes the rest back).
+_PATH_SAFE = "/:\\ +~"
+_SUPPORTED = (
+    "okrbot works with SQLite (sqlite:///path/okrbot.db) and PostgreSQL (postgresql://user:pw@host/db)"
+)
+
+# Set on every new SQLite connection; busy_timeout first, so that switching to WAL waits for a lock too.
+_SQLITE_PRAGMAS = (
+    f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+    "foreign_keys=ON",
+    "journal_mode=WAL",
+    "synchronous=NORMAL",
+)
+
+
+def normalise_database_url(url: str) -> str:
+    """The async-driver form of a database URL.
+
+    `postgres://`, `postgresql://` and `postgresql+<any driver>://` become `postgresql+asyncpg://`
+    (libpq's `sslmode=` becomes asyncpg's `ssl=`); `sqlite://...` and bare file paths become
+    `sqlite+aiosqlite:///...`. Other query parameters are kept. Raises ValueError for anything else.
+    """
+    text = url.strip()
+    if not text:
+        raise ValueError(f"The database URL is empty: {_SUPPORTED}.")
+    if "://" not in text:
+        # A bare path such as `okr.db` or `/var/lib/okrbot/okr.db`: an SQLite file.
+        return f"{SQLITE_DRIVER}:///{quote(text, safe=_PATH_SAFE)}"
+    try:
+        parsed = make_url(text)
+    except ArgumentError:
+        scheme = text.split("://", 1)[0]
+        raise ValueError(f'Cannot read the database URL "{scheme}://...": {_SUPPORTED}.') from None
+
+    backend = parsed.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        query = dict(parsed.query)
+        if "sslmode" in query:
+            query.setdefault("ssl", query["sslmode"])
+            del query["sslmode"]
+        parsed = parsed.set(drivername=POSTGRES_DRIVER, query=query)
+    elif backend == "sqlite":
+        # Only the scheme changes: the path and its parameters stay as written (and as readable).
+        return f"{SQLITE_DRIVER}://{text.split('://', 1)[1]}"
+    else:
+        raise ValueError(f'Unsupported database "{parsed.drivername}://": {_SUPPORTED}.')
+    return parsed.render_as_string(hide_password=False)
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """An async engine for `url` (any form `normalise_database_url` accepts)."""
+    async_url = make_url(normalise_database_url(url))
+    if async_url.get_backend_name() == "sqlite":
+        engine = create_async_engine(async_url, echo=echo)
+        event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+        return engine
+    # pre_ping: a connection PostgreSQL closed (restart, failover, idle timeout) is replaced, not handed out.
+    return create_async_engine(async_url, echo=echo, pool_pre_ping=True)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (no lazy refresh, which async code cannot do)."""
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in _SQLITE_PRAGMAS:
+            cursor.execute(f"PRAGMA {pragma}")
+    finally:
+        cursor.close()

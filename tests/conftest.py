@@ -1,0 +1,91 @@
+"""Fixtures shared by every test.
+
+Databases: `database_url` runs a test on SQLite (a file in tmp_path) and on PostgreSQL (a fresh database on
+the server in OKRBOT_TEST_POSTGRES_URL, dropped afterwards). Start a throwaway server with
+`eval "$(.ci/postgres.sh start)"`. Without the variable the PostgreSQL runs are skipped, except when CI=true,
+where they fail: CI never passes without PostgreSQL. `engine` and `session` are the same, migrated to head.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
+
+# ---------------------------------------------------------------------------------------------- databases
+
+POSTGRES_URL_VARIABLE = "OKRBOT_TEST_POSTGRES_URL"
+
+
+def _libpq_url(url: str, *, database: str | None = None) -> str:
+    """`url` as asyncpg.connect takes it (no `+driver`), optionally naming another database."""
+    parsed = make_url(url).set(drivername="postgresql")
+    if database is not None:
+        parsed = parsed.set(database=database)
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A URL to an SQLite file that does not exist yet."""
+    return f"sqlite:///{tmp_path / 'okrbot.db'}"
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A URL to a new, empty PostgreSQL database of this test's own."""
+    server_url = os.environ.get(POSTGRES_URL_VARIABLE)
+    if not server_url:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{POSTGRES_URL_VARIABLE} is not set, and CI=true: CI must test PostgreSQL too")
+        pytest.skip(f'PostgreSQL: set {POSTGRES_URL_VARIABLE} (eval "$(.ci/postgres.sh start)") to run')
+
+    name = f"okrbot_test_{uuid.uuid4().hex[:16]}"
+    maintenance = await asyncpg.connect(_libpq_url(server_url))
+    try:
+        await maintenance.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await maintenance.close()
+    try:
+        yield _libpq_url(server_url, database=name)
+    finally:
+        maintenance = await asyncpg.connect(_libpq_url(server_url))
+        try:
+            # FORCE: a connection a failed test left open must not keep the database alive.
+            await maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await maintenance.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database, once on SQLite and once on PostgreSQL."""
+    url: str = request.getfixturevalue(f"{request.param}_url")
+    return url
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on `database_url`, migrated to head."""
+    await upgrade(database_url)
+    engine = create_engine(database_url)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with session_factory(engine)() as session:
+        yield session
