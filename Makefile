@@ -1,20 +1,8 @@
-# Minimal for now (storage engineer); the lead owns this file.
-VENV := .venv
-BIN := $(VENV)/bin
-# Rewritten whenever pyproject.toml changes, so the reinstall happens only then.
-STAMP := $(VENV)/.installed
-
-.PHONY: venv test
-
-venv: $(STAMP)
-
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/pip install --quiet -e ".[test]"
-	touch $(STAMP)
-
-test: venv
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy bot storage adapters
-	$(BIN)/pytest
+# Shortcuts for those who have make; dev.py does the work and needs only Python.
+.PHONY: demo test console
+demo:
+	python3 dev.py demo
+test:
+	python3 dev.py test
+console:
+	python3 dev.py console

@@ -17,6 +17,10 @@ MAX_FORM_TRIES = 3
 GREETING = "okrbot console. Type what you would type after /okr (try: help, list all). Ctrl-D quits."
 
 
+class EndOfInput(Exception):
+    """The input ended in the middle of a form."""
+
+
 class Console:
     def __init__(self, bot: OkrBot, actor: Actor, *, read: ReadLine, write: Write, files: Path) -> None:
         self.bot = bot
@@ -71,12 +75,12 @@ class Console:
         values: dict[str, str | None] = {}
         to_ask = list(form.fields)
         for _ in range(MAX_FORM_TRIES):
-            for field in to_ask:
-                answer = await self.ask(field)
-                if answer is None:
-                    self.write("Cancelled.")
-                    return
-                values[field.name] = answer
+            try:
+                for field in to_ask:
+                    values[field.name] = await self.ask(field)
+            except EndOfInput:
+                self.write("Cancelled.")
+                return
             response = await self.invoke(FormSubmit(form.form_id, form.state, values))
             if not response.errors:
                 await self.show(response)
@@ -88,6 +92,7 @@ class Console:
         self.write("Giving up on that form.")
 
     async def ask(self, field: FormField) -> str | None:
+        """One field's answer (None when left empty with nothing to default to)."""
         label = field.label + ("" if field.required else " (optional)")
         if field.kind is FieldKind.CHOICE:
             options = ", ".join(f"{choice.value}={choice.label}" for choice in field.choices)
@@ -98,7 +103,7 @@ class Console:
             label += f" ({field.initial})"
         answer = await self.read(f"{label}: ")
         if answer is None:
-            return None
+            raise EndOfInput
         answer = answer.strip() or (field.initial or "")
         if field.kind is FieldKind.CHECKBOX:
             return "true" if answer.lower() in ("y", "yes", "true") else "false"

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from bot.service.events import KeyResultAchieved, ObjectiveAchieved
 from bot.views.actions import FormId
-from tests.core.conftest import Harness, button
+from tests.harness import Harness, button
 
 
 async def test_check_in_updates_value_confidence_and_history(company: Harness) -> None:

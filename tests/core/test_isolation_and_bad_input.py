@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain.enums import Platform
 from bot.views.actions import ActionId
 from bot.views.cards import Response
-from tests.core.conftest import Harness
+from tests.harness import Harness
 
 
 async def test_workspaces_never_see_each_other(company: Harness) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.views.actions import FormId
-from tests.core.conftest import Harness
+from tests.harness import Harness
 
 
 async def test_measure_is_read_from_the_title(company: Harness) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.domain.enums import Level
 from bot.views.actions import ActionId, FormId
 from bot.views.cards import Visibility
-from tests.core.conftest import Harness, all_buttons, button
+from tests.harness import Harness, all_buttons, button
 
 
 async def test_new_objective_is_personal_owned_by_its_creator_and_numbered(okr: Harness) -> None:
@@ -28,7 +28,9 @@ async def test_objective_options_set_level_alignment_and_flags(company: Harness)
 
 
 async def test_company_objectives_need_an_admin_and_team_ones_a_member(company: Harness) -> None:
-    assert "Only a workspace admin can create company objectives." in await company.text("new X --company", who="sam")
+    assert "Only a workspace admin can create company objectives." in await company.text(
+        "new X --company", who="sam"
+    )
     assert "You are not in the team Growth." in await company.text("new X --team Growth", who="ari")
     assert 'There is no team called "Ops".' in await company.text("new X --team Ops", who="sam")
 

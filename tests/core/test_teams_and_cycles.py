@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.core.conftest import Harness
+from tests.harness import Harness
 
 
 async def test_team_create_and_add(okr: Harness) -> None:
@@ -50,7 +50,9 @@ async def test_current_cycle_follows_the_callers_time_zone(okr: Harness) -> None
     from bot.invocation import Actor  # local: only this test needs a non-UTC actor
 
     original = okr.actor
-    okr.actor = lambda who, **kw: Actor(kw["platform"], kw["workspace"], who, who, "Pacific/Auckland", kw["admin"])  # type: ignore[method-assign]
+    okr.actor = lambda who, **kw: Actor(
+        kw["platform"], kw["workspace"], who, who, "Pacific/Auckland", kw["admin"]
+    )  # type: ignore[method-assign]
     try:
         assert "Cycle: 2027-Q1" in await okr.ok("new Kiwi plan")
     finally:
