@@ -20,7 +20,8 @@ from pathlib import Path
 
 from bot.core import OkrBot
 from bot.domain.enums import Platform
-from bot.invocation import Actor, CommandText, ConversationRef, Invocation
+from bot.invocation import ActionPress, Actor, CommandText, ConversationRef, Invocation
+from bot.views.actions import ActionId, ShowMorePayload
 from storage import migrate
 from storage.engine import create_engine, session_factory
 
@@ -90,13 +91,14 @@ def populate(path: Path, *, objectives: int, check_ins: int) -> None:
     db.close()
 
 
-async def timed(bot: OkrBot, texts: list[str], who: str) -> list[float]:
+async def timed(bot: OkrBot, texts: list[str] | list[ActionPress], who: str) -> list[float]:
     actor = Actor(Platform.CONSOLE, "bench", who, who, "UTC", False)
     where = ConversationRef(Platform.CONSOLE, "bench", "bench")
     durations = []
     for text in texts:
         started = time.perf_counter()
-        response = await bot.handle(Invocation(actor, where, CommandText(text)))
+        what = CommandText(text) if isinstance(text, str) else text
+        response = await bot.handle(Invocation(actor, where, what))
         durations.append((time.perf_counter() - started) * 1000)
         assert response.cards and not response.cards[0].title.startswith(("There is", "Unknown")), response
     return durations
@@ -135,7 +137,16 @@ async def main() -> None:
     report("okr list (mine)", [d for u in users for d in await timed(bot, ["list"], u)])
     report("okr list all", await timed(bot, ["list all"] * calls, "user1"))
     pages = [f"list all --more {rng.randrange(0, 20_000, 20)}" for _ in range(calls)]
-    report("okr list all (deep pages)", await timed(bot, pages, "user1"))
+    report("okr list all --more N (offset)", await timed(bot, pages, "user1"))
+    # The Show more button pages by key: (level rank, number) of the last row seen. Company objectives
+    # (rank 3) are numbered 4, 8, 12, ... in this data set.
+    presses = [
+        ActionPress(
+            ActionId.SHOW_MORE, ShowMorePayload(words="list all", offset=n, rank=3, number=4 * n).dump()
+        )
+        for n in (rng.randrange(0, 20_000, 20) for _ in range(calls))
+    ]
+    report("Show more button (keyset)", await timed(bot, presses, "user1"))
     report("okr list company", await timed(bot, ["list company"] * calls, "user1"))
     report("okr list at-risk", await timed(bot, ["list at-risk"] * calls, "user1"))
     shown = [f"show O{rng.randrange(1, args.objectives, 17) + 1}" for _ in range(calls)]

@@ -198,7 +198,14 @@ class WorkspaceRepository:
         return sa.or_(col(Objective.private).is_(False), col(Objective.owner_id) == viewer_id)
 
     async def list_objectives(
-        self, filter: ObjectiveFilter, *, viewer_id: int, is_admin: bool, limit: int, offset: int = 0
+        self,
+        filter: ObjectiveFilter,
+        *,
+        viewer_id: int,
+        is_admin: bool,
+        limit: int,
+        offset: int = 0,
+        after: tuple[int, int] | None = None,
     ) -> tuple[Sequence[Objective], bool]:
         """One page of the objectives a viewer may see, company first; and whether more follow."""
         conditions: list[ColumnElement[bool]] = [
@@ -220,7 +227,8 @@ class WorkspaceRepository:
         if filter.team_id is not None:
             conditions.append(col(Objective.team_id) == filter.team_id)
         if filter.level is not None:
-            conditions.append(col(Objective.level) == filter.level)
+            # level_rank, not level: it is in the index, so the rows come out already in order.
+            conditions.append(col(Objective.level_rank) == filter.level.rank)
         if filter.at_risk_below is not None:
             # The same rule as bot.domain.progress.status_for, in SQL: a confidence said at the last
             # check-in wins; without one, progress lagging expected by more than the margin.
@@ -234,11 +242,20 @@ class WorkspaceRepository:
                     ),
                 )
             )
+        if after is not None:
+            # Keyset paging: start after the last row seen, so a deep page costs what the first one does.
+            rank, number = after
+            conditions.append(
+                sa.or_(
+                    col(Objective.level_rank) < rank,
+                    sa.and_(col(Objective.level_rank) == rank, col(Objective.number) > number),
+                )
+            )
         query = (
             select(Objective)
             .where(*conditions)
             .order_by(col(Objective.level_rank).desc(), col(Objective.number))
-            .offset(offset)
+            .offset(0 if after is not None else offset)
             .limit(limit + 1)
         )
         rows = (await self.session.exec(query)).all()

@@ -86,7 +86,7 @@ class Objective(SQLModel, table=True):
         sa.Index("ix_objective_cycle_order", "workspace_id", "cycle", "level_rank", "number"),
         sa.Index("ix_objective_owner", "workspace_id", "owner_id", "cycle"),
         sa.Index("ix_objective_team", "workspace_id", "team_id", "cycle"),
-        sa.Index("ix_objective_parent", "parent_id"),
+        sa.Index("ix_objective_parent", "workspace_id", "parent_id", "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -114,7 +114,7 @@ class KeyResult(SQLModel, table=True):
     __tablename__ = "key_result"
     __table_args__ = (
         sa.UniqueConstraint("workspace_id", "number", name="uq_key_result_number"),
-        sa.Index("ix_key_result_objective", "objective_id"),
+        sa.Index("ix_key_result_objective", "objective_id", "number"),
         sa.Index("ix_key_result_owner", "workspace_id", "owner_id"),
     )
 

@@ -33,11 +33,12 @@ OBJECTIVE, KEY_RESULT = c.RefKind.OBJECTIVE, c.RefKind.KEY_RESULT
 async def press(ctx: Context, action: ActionId, value: str) -> Response:
     payload = parse_payload(ACTION_PAYLOADS[action], value)
     match payload:
-        case ShowMorePayload(words=words, offset=offset):
+        case ShowMorePayload(words=words, offset=offset, rank=rank, number=number):
             command = parse(words)
             if not isinstance(command, c.ListObjectives):
                 raise OkrError("That button no longer works; run the list again.")
-            return await run(ctx, c.ListObjectives(**{**command.__dict__, "offset": offset}), words=words)
+            following = c.ListObjectives(**{**command.__dict__, "offset": offset, "after": (rank, number)})
+            return await run(ctx, following, words=words)
         case SharePayload(ref=ref_text):
             command = parse(f"show {ref_text} share")
             assert isinstance(command, c.Show)

@@ -62,6 +62,7 @@ class ListObjectives:
     user: UserRef | None = None  # with ListScope.USER
     cycle: str | None = None  # "2026-Q4" as typed; None means the current cycle
     offset: int = 0  # paging: how many rows the caller has already seen
+    after: tuple[int, int] | None = None  # keyset paging: the last row seen, as (level rank, number)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,12 @@ async def objective_page(ctx: Context, command: ListObjectives) -> ObjectivePage
     cycle = lookup.cycle(ctx, command.cycle)
     heading, filter = await _scope(ctx, command, cycle)
     objectives, has_more = await ctx.repo.list_objectives(
-        filter, viewer_id=ctx.me_id, is_admin=ctx.is_admin, limit=PAGE_SIZE, offset=command.offset
+        filter,
+        viewer_id=ctx.me_id,
+        is_admin=ctx.is_admin,
+        limit=PAGE_SIZE,
+        offset=command.offset,
+        after=command.after,
     )
     key_results = await ctx.repo.key_results_of_many([o.id for o in objectives if o.id is not None])
     member_ids = {o.owner_id for o in objectives}

@@ -50,7 +50,9 @@ class ShowMorePayload(Payload):
     """The list a "Show more" button continues: the same words, from a later row."""
 
     words: str
-    offset: int
+    offset: int  # rows already shown, for "Showing 21–40"
+    rank: int  # the last row shown, where the next page starts: (level rank, number)
+    number: int
 
 
 class SharePayload(Payload):

@@ -140,7 +140,10 @@ def list_card(page: ObjectivePage, words: str, now: datetime) -> Card:
         sections.append(Section(**{**section.__dict__, "buttons": (details,)}))
     buttons: tuple[Button, ...] = ()
     if page.has_more:
-        more = ShowMorePayload(words=words, offset=page.offset + len(page.objectives))
+        last = page.objectives[-1]
+        more = ShowMorePayload(
+            words=words, offset=page.offset + len(page.objectives), rank=last.level_rank, number=last.number
+        )
         buttons = (Button("Show more", ActionId.SHOW_MORE, more.dump()),)
     if not sections:
         empty = "Nothing here yet." if page.offset == 0 else "No more objectives."

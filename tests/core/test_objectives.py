@@ -138,3 +138,22 @@ async def test_share_posts_for_everyone_unless_private(company: Harness) -> None
     assert (await company.say("show O1")).visibility is Visibility.ONLY_YOU
     await company.ok("new Secret --private", who="lee")
     assert "can't be shared" in await company.text("show O3 share", who="lee")
+
+
+async def test_show_more_pages_cover_every_objective_once_across_levels(okr: Harness) -> None:
+    await okr.ok("team create Core", admin=True)
+    for n in range(45):  # interleave levels so that pages cross from company to team to personal
+        option = ("--company", "--team Core", "")[n % 3]
+        await okr.ok(f"new Goal {n} {option}")
+    seen: list[str] = []
+    response = await okr.say("list all")
+    while True:
+        seen += [section.ref or "" for card in response.cards for section in card.sections]
+        more = all_buttons(response, ActionId.SHOW_MORE)
+        if not more:
+            break
+        response = await okr.press(more[0])
+    company = [f"O{n + 1}" for n in range(0, 45, 3)]
+    team = [f"O{n + 1}" for n in range(1, 45, 3)]
+    personal = [f"O{n + 1}" for n in range(2, 45, 3)]
+    assert seen == company + team + personal

@@ -119,7 +119,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_objective_owner", "objective", ["workspace_id", "owner_id", "cycle"])
     op.create_index("ix_objective_team", "objective", ["workspace_id", "team_id", "cycle"])
-    op.create_index("ix_objective_parent", "objective", ["parent_id"])
+    op.create_index("ix_objective_parent", "objective", ["workspace_id", "parent_id", "number"])
 
     op.create_table(
         "key_result",
@@ -146,7 +146,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("workspace_id", "number", name="uq_key_result_number"),
     )
-    op.create_index("ix_key_result_objective", "key_result", ["objective_id"])
+    op.create_index("ix_key_result_objective", "key_result", ["objective_id", "number"])
     op.create_index("ix_key_result_owner", "key_result", ["workspace_id", "owner_id"])
 
     op.create_table(
