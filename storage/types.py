@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
@@ -44,8 +43,3 @@ def enum_column_type(enum: type[StrEnum]) -> sa.Enum:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def as_dict(row: Any) -> dict[str, Any]:
-    """A row's columns as a plain dict (for export)."""
-    return {column.key: getattr(row, column.key) for column in sa.inspect(row).mapper.column_attrs}

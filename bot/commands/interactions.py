@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -37,7 +38,7 @@ async def press(ctx: Context, action: ActionId, value: str) -> Response:
             command = parse(words)
             if not isinstance(command, c.ListObjectives):
                 raise OkrError("That button no longer works; run the list again.")
-            following = c.ListObjectives(**{**command.__dict__, "offset": offset, "after": (rank, number)})
+            following = replace(command, offset=offset, after=(rank, number))
             return await run(ctx, following, words=words)
         case SharePayload(ref=ref_text):
             command = parse(f"show {ref_text} share")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.domain.cycles import Cycle
@@ -137,7 +138,7 @@ def list_card(page: ObjectivePage, words: str, now: datetime) -> Card:
             key_results=len(page.key_results.get(objective.id or 0, [])),
         )
         details = Button("Details", ActionId.SHOW_OBJECTIVE, ObjectivePayload(o=objective.number).dump())
-        sections.append(Section(**{**section.__dict__, "buttons": (details,)}))
+        sections.append(replace(section, buttons=(details,)))
     buttons: tuple[Button, ...] = ()
     if page.has_more:
         last = page.objectives[-1]
