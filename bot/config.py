@@ -30,6 +30,28 @@ class Settings(BaseSettings):
     # The time zone of a new workspace until someone changes it (an IANA name such as "Europe/Berlin").
     default_timezone: str = "UTC"
 
+    # `okrbot serve`
+    host: str = "0.0.0.0"
+    port: int = 3000
+
+    # Slack: a single workspace (bot token + signing secret), many through OAuth (client id + secret +
+    # signing secret), or Socket Mode (app token + bot token). See adapters/slack/settings.py for the rules.
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    # Microsoft Teams (Bot Framework). No app id: unauthenticated local testing (refused in production).
+    microsoft_app_id: str | None = None
+    microsoft_app_password: str | None = None
+    microsoft_app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = "SingleTenant"
+    microsoft_app_tenant_id: str | None = None
+
+    # Encrypts platform tokens at rest (a Fernet key: `okrbot rotate-key --new` prints one).
+    okrbot_secret_key: str | None = None
+
     @field_validator("default_timezone")
     @classmethod
     def _known_time_zone(cls, value: str) -> str:

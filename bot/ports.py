@@ -26,8 +26,24 @@ class Recipient:
 
 
 class ChatPort(Protocol):
+    """Sends on the bot's own initiative. Raises DeliveryFailed when the platform would not take it."""
+
     async def send_dm(self, recipient: Recipient, card: Card) -> MessageRef: ...
 
     async def post(self, conversation: ConversationRef, card: Card) -> MessageRef: ...
 
     async def update(self, message: MessageRef, card: Card) -> None: ...
+
+
+class DeliveryFailed(Exception):
+    """A platform did not take a message after the adapter's own retries.
+
+    `retryable` says whether trying again later may work (429, 5xx, timeouts) or never will (the channel is
+    gone, the bot was removed). `retry_after` is the platform's own wait in seconds, when it gave one.
+    """
+
+    def __init__(self, reason: str, *, retryable: bool, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+        self.retry_after = retry_after
