@@ -12,14 +12,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.commands.grammar import parse
 from bot.commands.handlers import run
 from bot.commands.interactions import FieldErrors, command_from_form, press
-from bot.commands.types import UsageError
-from bot.invocation import ActionPress, CommandText, FormSubmit, Invocation
+from bot.commands.types import ListObjectives, ListScope, UsageError
+from bot.invocation import ActionPress, Actor, CommandText, ConversationRef, FormSubmit, Invocation
 from bot.service.context import Context
 from bot.service.errors import OkrError
 from bot.service.events import DomainEvent
+from bot.service.reading import objective_page
 from bot.views import messages
 from bot.views.actions import BadPayload
-from bot.views.cards import Response
+from bot.views.cards import Card, Response
+from bot.views.dashboard import dashboard_cards
 from storage.repository import WorkspaceRepository, get_or_create_workspace
 from storage.types import utcnow
 
@@ -63,6 +65,16 @@ class OkrBot:
         except BadPayload as error:
             log.warning("rejected a payload: %s", error)
             return messages.error("That button or form is out of date; run the command again.")
+
+    async def dashboard(self, actor: Actor) -> tuple[Card, ...]:
+        """The actor's own dashboard (Slack's App Home): read-only, so it writes nothing but the member."""
+        async with self.sessions() as session, session.begin():
+            ctx = await self._context(
+                session,
+                Invocation(actor, ConversationRef(actor.platform, actor.workspace_id, ""), CommandText("")),
+            )
+            page = await objective_page(ctx, ListObjectives(ListScope.MINE))
+            return dashboard_cards(page, ctx.me, ctx.now)
 
     async def _context(self, session: AsyncSession, invocation: Invocation) -> Context:
         actor = invocation.actor

@@ -21,6 +21,7 @@ from bot.views.actions import (
     ActionId,
     FormId,
     KeyResultPayload,
+    NoPayload,
     ObjectivePayload,
     SharePayload,
     ShowMorePayload,
@@ -40,6 +41,8 @@ async def press(ctx: Context, action: ActionId, value: str) -> Response:
                 raise OkrError("That button no longer works; run the list again.")
             following = replace(command, offset=offset, after=(rank, number))
             return await run(ctx, following, words=words)
+        case NoPayload() if action is ActionId.OPEN_NEW_OBJECTIVE:
+            return Response(form=forms.new_objective_form(ctx.current_cycle.name))
         case SharePayload(ref=ref_text):
             command = parse(f"show {ref_text} share")
             assert isinstance(command, c.Show)

@@ -12,6 +12,7 @@ class ActionId(StrEnum):
     SHOW_OBJECTIVE = "okr.show_objective"
     SHOW_KEY_RESULT = "okr.show_key_result"
     OPEN_CHECKIN = "okr.open_checkin"
+    OPEN_NEW_OBJECTIVE = "okr.open_new_objective"
     OPEN_NEW_KEY_RESULT = "okr.open_new_key_result"
     ARCHIVE_OBJECTIVE = "okr.archive_objective"
     DELETE_OBJECTIVE = "okr.delete_objective"
@@ -78,6 +79,7 @@ ACTION_PAYLOADS: dict[ActionId, type[Payload]] = {
     ActionId.SHOW_OBJECTIVE: ObjectivePayload,
     ActionId.SHOW_KEY_RESULT: KeyResultPayload,
     ActionId.OPEN_CHECKIN: KeyResultPayload,
+    ActionId.OPEN_NEW_OBJECTIVE: NoPayload,
     ActionId.OPEN_NEW_KEY_RESULT: ObjectivePayload,
     ActionId.ARCHIVE_OBJECTIVE: ObjectivePayload,
     ActionId.DELETE_OBJECTIVE: ObjectivePayload,
