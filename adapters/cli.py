@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from aiohttp import web
+from pydantic import ValidationError
+
 from adapters.console.repl import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
+from adapters.serve import check_settings, serving_app
+from adapters.slack.settings import SlackSettingsError
 from bot.config import Settings, load_settings
 from bot.core import OkrBot
 from bot.domain.enums import Platform
@@ -19,6 +25,7 @@ from bot.invocation import Actor
 from storage import migrate
 from storage.engine import create_engine, session_factory
 from storage.repository import get_or_create_workspace
+from storage.secrets import SecretKeyError
 
 CONSOLE_WORKSPACE = "local"
 
@@ -98,6 +105,23 @@ async def _no_input(prompt: str) -> str | None:
     return None
 
 
+def _first_setting_error(error: ValidationError) -> str:
+    first = error.errors()[0]
+    name = ".".join(str(part) for part in first["loc"]).upper()
+    return f"setting {name} is not valid: {first['msg']}"
+
+
+def _serve(settings: Settings, *, host: str, port: int) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        check_settings(settings)  # before anything listens: a half-configured platform is a start-up error
+        web.run_app(serving_app(settings), host=host, port=port, print=None)
+    except (SlackSettingsError, SecretKeyError, migrate.DatabaseNotMigrated) as error:
+        print(f"okrbot: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="okrbot", description="Run your OKRs in Slack, Teams or a terminal."
@@ -110,11 +134,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     console.add_argument("--admin", action="store_true", help="act as a workspace admin")
     demo = commands.add_parser("demo", help="migrate, load a sample company once, and open the console")
     demo.add_argument("--as", dest="name", default="maya", help="who you are (default @maya, an admin)")
+    serve = commands.add_parser("serve", help="the web server for Slack and Teams")
+    serve.add_argument("--host", default=None, help="address to listen on (default HOST or 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=None, help="port to listen on (default PORT or 3000)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
     args = parser.parse_args(argv)
 
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ValidationError as error:
+        print(f"okrbot: {_first_setting_error(error)}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        return _serve(settings, host=args.host or settings.host, port=args.port or settings.port)
     if args.command == "db":
         asyncio.run(migrate.upgrade(settings.database_url))
         print("The database is up to date.")

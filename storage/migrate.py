@@ -27,6 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.engine import create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().with_name("migrations")
+# Tables whose schema belongs to slack_sdk's installation and OAuth state stores, not to storage/tables.py:
+# autogenerate must not propose dropping them (tests/adapters/slack checks them against slack_sdk instead).
+SDK_TABLES = frozenset({"slack_installations", "slack_bots", "slack_oauth_states"})
 UPGRADE_COMMAND = "okrbot db upgrade"
 
 # Alembic keeps the command being run in module globals (`alembic.context`, `alembic.op`), so a process runs

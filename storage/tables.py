@@ -186,3 +186,15 @@ class ClosedCycle(SQLModel, table=True):
     objective_count: int
     closed_by_id: int = Field(foreign_key="member.id")
     closed_at: datetime = _created()
+
+
+class InboundReceipt(SQLModel, table=True):
+    """A platform request already acted on (a Slack event id), so a retried delivery has no second effect.
+
+    In the database rather than in memory so that a retry reaching another bot instance is recognised too.
+    """
+
+    __tablename__ = "inbound_receipt"
+
+    key: str = Field(primary_key=True, max_length=EXTERNAL_ID_LEN)
+    received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -26,6 +26,7 @@ from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401  (defines the tables on SQLModel.metadata)
 from storage.engine import create_engine, normalise_database_url
+from storage.migrate import SDK_TABLES
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -43,6 +44,11 @@ def _database_url() -> str:
     return str(url)
 
 
+def _include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    return getattr(table, "name", name) not in SDK_TABLES
+
+
 def _configure(**options: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
@@ -50,6 +56,7 @@ def _configure(**options: Any) -> None:
         # (batch_alter_table: copy, alter, rename). On PostgreSQL a batch is plain ALTER TABLE statements.
         render_as_batch=True,
         compare_type=True,
+        include_object=_include_object,
         **options,
     )
 

@@ -1,0 +1,60 @@
+"""`okrbot serve`: one aiohttp server with every configured platform on it, on one database."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.server import Mount, build_app
+from adapters.slack.app import slack_mount
+from adapters.slack.settings import slack_config
+from bot.config import Settings
+from bot.core import OkrBot
+from bot.domain.enums import Platform
+from bot.ports import ChatPort
+from storage import migrate
+from storage.engine import create_engine, session_factory
+from storage.secrets import TokenCipher
+
+log = logging.getLogger(__name__)
+
+
+def check_settings(settings: Settings) -> None:
+    """Raise the first settings problem, naming the setting, without touching the network or database."""
+    slack = slack_config(settings)
+    if slack is not None and slack.secret_key:
+        TokenCipher(slack.secret_key)
+    if settings.okrbot_secret_key:
+        TokenCipher(settings.okrbot_secret_key)
+
+
+async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) -> web.Application:
+    """The web app `okrbot serve` runs; raises a settings error naming what is wrong before it listens."""
+    own_engine = engine is None
+    engine = engine or create_engine(settings.database_url)
+    await migrate.ensure_migrated(engine)
+    bot = OkrBot(session_factory(engine), default_tz=settings.default_timezone)
+    mounts: list[Mount] = []
+    ports: dict[Platform, ChatPort] = {}
+    slack = slack_config(settings)
+    if slack is not None:
+        mount, port = slack_mount(slack, bot, engine=engine)
+        mounts.append(mount)
+        ports[Platform.SLACK] = port
+        log.info("Slack: %s", slack.mode.value)
+    if not mounts:
+        log.warning(
+            "no Slack or Teams settings: serving /healthz only (try `okrbot console` for a local bot)"
+        )
+    app = await build_app(mounts)
+    app["bot"] = bot
+    app["ports"] = ports
+    if own_engine:
+
+        async def dispose(_: web.Application) -> None:
+            await engine.dispose()
+
+        app.on_cleanup.append(dispose)
+    return app

@@ -1,0 +1,149 @@
+"""The Slack adapter assembled: a Bolt AsyncApp for the configured mode, its routes, and its ChatPort."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.server import Mount
+from adapters.slack.identity import SlackDirectory
+from adapters.slack.installations import installation_store, oauth_state_store
+from adapters.slack.listeners import SlackListeners
+from adapters.slack.port import SlackChatPort, retrying_client
+from adapters.slack.settings import SlackConfig, SlackMode
+from adapters.slack.tokens import InstalledTokens, SingleWorkspaceToken, TokenSource
+from bot.core import OkrBot
+from storage.receipts import first_receipt, forget_receipts
+from storage.secrets import TokenCipher
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+
+# What the bot asks for when a workspace installs it (manifest.yml lists the same): slash command, posting
+# answers and DMs, reading people's names and time zones, and App Home.
+BOT_SCOPES = ("commands", "chat:write", "im:write", "users:read")
+
+# Slack retries an event for up to about an hour; a day is comfortably longer.
+RECEIPTS_KEPT = timedelta(days=1)
+
+
+@dataclass
+class SlackAdapter:
+    app: AsyncApp
+    listeners: SlackListeners
+    port: SlackChatPort
+    config: SlackConfig
+
+    async def mount(self, web_app: web.Application) -> None:
+        if self.config.mode is SlackMode.SOCKET:
+            web_app.cleanup_ctx.append(self._socket_mode)
+            return
+        web_app.router.add_post(EVENTS_PATH, self.handle)
+        if self.config.mode is SlackMode.OAUTH:
+            web_app.router.add_get(INSTALL_PATH, self.handle)
+            web_app.router.add_get(REDIRECT_PATH, self.handle)
+        web_app.on_shutdown.append(self._drain)
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, UnicodeDecodeError) as error:
+            # A body that is not the form or JSON Slack sends (Bolt parses it while building the request).
+            log.warning("unreadable Slack request: %r", error)
+            return web.json_response({"error": "malformed request body"}, status=400)
+        bolt_response = await self.app.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    async def _drain(self, web_app: web.Application) -> None:
+        await self.listeners.drain()
+
+    async def _socket_mode(self, web_app: web.Application) -> Any:
+        from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+        assert self.config.app_token is not None
+        handler = AsyncSocketModeHandler(self.app, self.config.app_token)
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("connected to Slack in Socket Mode")
+        yield
+        await handler.close_async()  # type: ignore[no-untyped-call]
+        await self.listeners.drain()
+
+
+def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine) -> SlackAdapter:
+    client = retrying_client(token=None, base_url=config.api_url)
+    tokens: TokenSource
+    if config.mode is SlackMode.OAUTH:
+        assert config.client_id and config.client_secret and config.secret_key
+        store = installation_store(
+            client_id=config.client_id, engine=engine, cipher=TokenCipher(config.secret_key)
+        )
+        oauth = AsyncOAuthSettings(
+            client_id=config.client_id,
+            client_secret=config.client_secret,
+            scopes=list(BOT_SCOPES),
+            installation_store=store,
+            state_store=oauth_state_store(engine),
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+            token_rotation_expiration_minutes=120,
+        )
+        app = AsyncApp(signing_secret=config.signing_secret, oauth_settings=oauth, client=client)
+        # app_uninstalled / tokens_revoked: Bolt deletes the installation from the store; OKR data stays.
+        app.enable_token_revocation_listeners()
+        rotator = AsyncTokenRotator(
+            client_id=config.client_id, client_secret=config.client_secret, client=client
+        )
+        tokens = InstalledTokens(store, rotator)
+    else:
+        assert config.bot_token is not None
+        client.token = config.bot_token
+        app = AsyncApp(
+            signing_secret=config.signing_secret,
+            client=client,
+            # Socket Mode requests come over our own websocket, not signed HTTP.
+            request_verification_enabled=config.mode is not SlackMode.SOCKET,
+        )
+        tokens = SingleWorkspaceToken(config.bot_token)
+        app.event("app_uninstalled")(_log_uninstall)
+        app.event("tokens_revoked")(_log_uninstall)
+
+    async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        """Slack retries an event it thinks we missed (X-Slack-Retry-Num); act on each event id once."""
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if isinstance(event_id, str):
+            async with bot.sessions() as session, session.begin():
+                first = await first_receipt(session=session, key=f"slack:{event_id}")
+                await forget_receipts(session=session, before=utcnow() - RECEIPTS_KEPT)
+            if not first:
+                log.info("ignoring a repeat of Slack event %s", event_id)
+                return BoltResponse(status=200, body="")
+        return await next()  # type: ignore[no-any-return]
+
+    app.middleware(once_per_event)
+    listeners = SlackListeners(bot, SlackDirectory())
+    listeners.register(app)
+    return SlackAdapter(app, listeners, SlackChatPort(tokens, base_url=config.api_url), config)
+
+
+async def _log_uninstall(event: dict[str, Any], body: dict[str, Any]) -> None:
+    # With a token from the environment there is nothing stored to delete; the admin removes the setting.
+    log.warning("Slack workspace %s removed the app (%s)", body.get("team_id"), event.get("type"))
+
+
+def slack_mount(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine) -> tuple[Mount, SlackChatPort]:
+    adapter = build_slack_adapter(config, bot, engine=engine)
+    return adapter.mount, adapter.port

@@ -1,0 +1,126 @@
+"""The Slack ChatPort: DMs, channel posts and message updates the bot sends on its own.
+
+Rate limits are slack_sdk's retry handlers' job: a 429 is retried after its Retry-After, a 5xx or a dropped
+connection with backoff. When those give up, the failure is raised as DeliveryFailed for the outbox to retry
+later, never swallowed: a message is sent or it stays pending.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import message_payload
+from adapters.slack.tokens import TokenSource
+from bot.domain.enums import Platform
+from bot.invocation import ConversationRef
+from bot.ports import DeliveryFailed, MessageRef, Recipient
+from bot.views.cards import Card, Response
+
+# Errors no retry will fix: the channel or person is gone, or the bot may not post there any more.
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "user_not_found",
+        "invalid_auth",
+        "token_revoked",
+        "not_authed",
+        "missing_scope",
+        "restricted_action",
+        "msg_too_long",
+        "invalid_blocks",
+        "message_not_found",
+        "cant_update_message",
+        "team_not_found",
+    }
+)
+RETRIES = 3  # per call, inside slack_sdk; the outbox retries again later with longer waits
+
+
+def retrying_client(*, token: str | None, base_url: str) -> AsyncWebClient:
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=[
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES),
+            AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
+            AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
+        ],
+    )
+
+
+class SlackChatPort:
+    def __init__(self, tokens: TokenSource, *, base_url: str) -> None:
+        self.tokens = tokens
+        self.base_url = base_url
+        self._clients: dict[str, AsyncWebClient] = {}
+
+    async def send_dm(self, recipient: Recipient, card: Card) -> MessageRef:
+        # Posting to a user id delivers to the person's DM with the app (its Messages tab).
+        conversation = ConversationRef(Platform.SLACK, recipient.workspace_id, recipient.user_id)
+        return await self.post(conversation, card)
+
+    async def post(self, conversation: ConversationRef, card: Card) -> MessageRef:
+        client = await self._client(conversation.workspace_id)
+        first: MessageRef | None = None
+        for message in _messages(card):
+            answer = await _call(client.chat_postMessage, channel=conversation.opaque, **message)
+            if first is None:
+                # A DM posted to a user id answers with the DM's channel id: updates must use that one.
+                channel = str(answer.get("channel") or conversation.opaque)
+                first = MessageRef(
+                    ConversationRef(Platform.SLACK, conversation.workspace_id, channel), str(answer["ts"])
+                )
+        assert first is not None
+        return first
+
+    async def update(self, message: MessageRef, card: Card) -> None:
+        client = await self._client(message.conversation.workspace_id)
+        first = _messages(card)[0]  # an updated message keeps one message's room; cards sent here are short
+        await _call(client.chat_update, channel=message.conversation.opaque, ts=message.opaque, **first)
+
+    async def _client(self, team_id: str) -> AsyncWebClient:
+        try:
+            token = await self.tokens.token_for(team_id)
+        except SlackApiError as error:  # a token refresh that failed
+            raise _failure(error) from error
+        if token is None:
+            raise DeliveryFailed(f"Slack workspace {team_id} has no installation", retryable=False)
+        client = self._clients.get(token)
+        if client is None:
+            client = self._clients[token] = retrying_client(token=token, base_url=self.base_url)
+        return client
+
+
+def _messages(card: Card) -> list[dict[str, Any]]:
+    return [{"text": m["text"], "blocks": m["blocks"]} for m in message_payload(Response(cards=(card,)))]
+
+
+async def _call(method: Any, **kwargs: Any) -> Any:
+    try:
+        return await method(**kwargs)
+    except SlackApiError as error:
+        raise _failure(error) from error
+    except (TimeoutError, OSError) as error:
+        raise DeliveryFailed(f"Slack did not answer: {error!r}", retryable=True) from error
+
+
+def _failure(error: SlackApiError) -> DeliveryFailed:
+    code = str(error.response.get("error") or error.response.status_code)
+    retry_after = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+    return DeliveryFailed(
+        f"Slack said {code}",
+        retryable=code not in PERMANENT,
+        retry_after=float(retry_after) if retry_after else None,
+    )

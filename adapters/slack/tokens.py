@@ -1,0 +1,50 @@
+"""Which bot token to use for a workspace when the bot speaks first (no request to take it from)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
+
+from adapters.slack.installations import EncryptedInstallationStore
+
+log = logging.getLogger(__name__)
+
+# Refresh a rotating token when it has less than this left (Slack's rotating tokens last 12 hours).
+REFRESH_BEFORE_MINUTES = 120
+
+
+class TokenSource(Protocol):
+    async def token_for(self, team_id: str) -> str | None: ...
+
+
+class SingleWorkspaceToken:
+    """One workspace, one token from the environment."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    async def token_for(self, team_id: str) -> str | None:
+        return self.token
+
+
+class InstalledTokens:
+    """The token saved when the workspace installed the app, refreshed first when it rotates and is due."""
+
+    def __init__(self, store: EncryptedInstallationStore, rotator: AsyncTokenRotator) -> None:
+        self.store = store
+        self.rotator = rotator
+
+    async def token_for(self, team_id: str) -> str | None:
+        bot = await self.store.async_find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None:
+            return None
+        if bot.bot_refresh_token:
+            refreshed = await self.rotator.perform_bot_token_rotation(
+                bot=bot, minutes_before_expiration=REFRESH_BEFORE_MINUTES
+            )
+            if refreshed is not None:
+                await self.store.async_save_bot(refreshed)
+                bot = refreshed
+        return bot.bot_token
