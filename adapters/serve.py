@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.server import Mount, build_app
-from adapters.slack.app import slack_mount
+from adapters.slack.app import SlackAdapter, build_slack_adapter
 from adapters.slack.settings import slack_config
 from bot.config import Settings
 from bot.core import OkrBot
@@ -19,6 +20,10 @@ from storage.engine import create_engine, session_factory
 from storage.secrets import TokenCipher
 
 log = logging.getLogger(__name__)
+
+BOT = web.AppKey("bot", OkrBot)
+PORTS = web.AppKey("ports", dict[Platform, ChatPort])
+SLACK = web.AppKey("slack", SlackAdapter)
 
 
 def check_settings(settings: Settings) -> None:
@@ -37,20 +42,24 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
     await migrate.ensure_migrated(engine)
     bot = OkrBot(session_factory(engine), default_tz=settings.default_timezone)
     mounts: list[Mount] = []
+    app_keys: dict[web.AppKey[Any], Any] = {}
     ports: dict[Platform, ChatPort] = {}
     slack = slack_config(settings)
     if slack is not None:
-        mount, port = slack_mount(slack, bot, engine=engine)
-        mounts.append(mount)
-        ports[Platform.SLACK] = port
+        adapter = build_slack_adapter(slack, bot, engine=engine)
+        mounts.append(adapter.mount)
+        ports[Platform.SLACK] = adapter.port
+        app_keys[SLACK] = adapter
         log.info("Slack: %s", slack.mode.value)
     if not mounts:
         log.warning(
             "no Slack or Teams settings: serving /healthz only (try `okrbot console` for a local bot)"
         )
     app = await build_app(mounts)
-    app["bot"] = bot
-    app["ports"] = ports
+    app[BOT] = bot
+    app[PORTS] = ports
+    for key, value in app_keys.items():
+        app[key] = value
     if own_engine:
 
         async def dispose(_: web.Application) -> None:

@@ -15,7 +15,6 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.server import Mount
 from adapters.slack.identity import SlackDirectory
 from adapters.slack.installations import installation_store, oauth_state_store
 from adapters.slack.listeners import SlackListeners
@@ -34,8 +33,8 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 
 # What the bot asks for when a workspace installs it (manifest.yml lists the same): slash command, posting
-# answers and DMs, reading people's names and time zones, and App Home.
-BOT_SCOPES = ("commands", "chat:write", "im:write", "users:read")
+# answers and DMs (to a user id: no im:write needed), and reading names and time zones. App Home needs none.
+BOT_SCOPES = ("commands", "chat:write", "users:read")
 
 # Slack retries an event for up to about an hour; a day is comfortably longer.
 RECEIPTS_KEPT = timedelta(days=1)
@@ -142,8 +141,3 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
 async def _log_uninstall(event: dict[str, Any], body: dict[str, Any]) -> None:
     # With a token from the environment there is nothing stored to delete; the admin removes the setting.
     log.warning("Slack workspace %s removed the app (%s)", body.get("team_id"), event.get("type"))
-
-
-def slack_mount(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine) -> tuple[Mount, SlackChatPort]:
-    adapter = build_slack_adapter(config, bot, engine=engine)
-    return adapter.mount, adapter.port
