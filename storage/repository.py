@@ -327,6 +327,10 @@ class WorkspaceRepository:
         await self.session.delete(objective)
         await self.session.flush()
 
+    async def delete_workspace(self) -> None:
+        """Delete the workspace and everything in it (its rows cascade), as one statement."""
+        await self.session.execute(sa.delete(Workspace).where(col(Workspace.id) == self.workspace_id))
+
     # -- key results -------------------------------------------------------------------------------
 
     async def key_result(self, number: int) -> KeyResult | None:

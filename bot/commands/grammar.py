@@ -52,6 +52,7 @@ from bot.commands.types import (
     TeamCreate,
     UsageError,
     UserRef,
+    WorkspaceDelete,
 )
 from bot.commands.usage import ALIASES, COMMANDS_HINT, USAGE
 from bot.domain.enums import KRKind
@@ -465,6 +466,15 @@ def _parse_delete(args: _Args) -> Command:
     return Delete(objective, options.flag("yes"))
 
 
+def _parse_workspace(args: _Args) -> Command:
+    options = args.options(flags=("yes",))
+    action = args.pop()
+    if action is None or action.text.lower() != "delete":
+        args.fail('The one workspace command is "okr workspace delete"')
+    args.end()
+    return WorkspaceDelete(options.flag("yes"))
+
+
 def _parse_cycle(args: _Args) -> Command:
     args.options()
     action = args.pop()
@@ -536,4 +546,5 @@ _VERBS: dict[str, Callable[[_Args], Command]] = {
     "cycle": _parse_cycle,
     "export": _parse_export,
     "team": _parse_team,
+    "workspace": _parse_workspace,
 }

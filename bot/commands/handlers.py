@@ -14,14 +14,26 @@ from bot.service import (
     key_results,
     lookup,
     objectives,
+    permissions,
     reading,
     teams,
 )
 from bot.service.context import Context
 from bot.service.errors import OkrError
 from bot.views import forms, messages, okrs
-from bot.views.actions import ActionId, ObjectivePayload
-from bot.views.cards import Attachment, Button, ButtonStyle, Card, Fact, Response, Section, Tone, Visibility
+from bot.views.actions import ActionId, NoPayload, ObjectivePayload
+from bot.views.cards import (
+    Attachment,
+    Button,
+    ButtonStyle,
+    Card,
+    Confirm,
+    Fact,
+    Response,
+    Section,
+    Tone,
+    Visibility,
+)
 
 RefKind = c.RefKind
 
@@ -101,6 +113,14 @@ async def run(ctx: Context, command: c.Command, *, words: str = "") -> Response:
                 return await confirm_delete(ctx, ref, objective.title, objective.id or 0)
             await objectives.delete(ctx, objective)
             return messages.notice(f"Deleted {ref}", objective.title)
+        case c.WorkspaceDelete(confirmed=confirmed):
+            permissions.require_admin(ctx, "delete the workspace's OKRs")
+            if not confirmed:
+                return confirm_workspace_delete()
+            await ctx.repo.delete_workspace()
+            return messages.notice(
+                "Deleted this workspace's OKRs", "Every objective, key result, check-in and team is gone."
+            )
         case c.CycleList():
             return Response.card(await cycle_list(ctx))
         case c.CycleClose(cycle=name):
@@ -158,6 +178,25 @@ async def confirm_delete(ctx: Context, ref: c.Ref, title: str, objective_id: int
         ),
         buttons=(delete,),
         hints=(f"okr archive {ref} keeps the history instead. okr delete {ref} --yes skips this question.",),
+    )
+    return Response.card(card)
+
+
+def confirm_workspace_delete() -> Response:
+    sure = Confirm(
+        title="Delete everything?",
+        text="All objectives, key results, check-ins, teams and settings of this workspace, for good.",
+        confirm_label="Delete everything",
+    )
+    delete = Button(
+        "Delete everything", ActionId.DELETE_WORKSPACE, NoPayload().dump(), ButtonStyle.DANGER, sure
+    )
+    card = Card(
+        title="Delete all of this workspace's OKRs?",
+        tone=Tone.WARNING,
+        sections=(Section(text="This cannot be undone. okr export saves a copy first."),),
+        buttons=(delete,),
+        hints=("okr workspace delete --yes skips this question.",),
     )
     return Response.card(card)
 

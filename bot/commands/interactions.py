@@ -43,6 +43,9 @@ async def press(ctx: Context, action: ActionId, value: str) -> Response:
             return await run(ctx, following, words=words)
         case NoPayload() if action is ActionId.OPEN_NEW_OBJECTIVE:
             return Response(form=forms.new_objective_form(ctx.current_cycle.name))
+        case NoPayload() if action is ActionId.DELETE_WORKSPACE:
+            response = await run(ctx, c.WorkspaceDelete(confirmed=True))
+            return Response(cards=response.cards, replace_original=True)
         case SharePayload(ref=ref_text):
             command = parse(f"show {ref_text} share")
             assert isinstance(command, c.Show)

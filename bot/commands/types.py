@@ -137,6 +137,13 @@ class Archive:
 
 
 @dataclass(frozen=True)
+class WorkspaceDelete:
+    """Delete every OKR of this workspace (after the app was uninstalled, or to leave)."""
+
+    confirmed: bool = False
+
+
+@dataclass(frozen=True)
 class Delete:
     objective: Ref
     confirmed: bool = False  # `--yes`; otherwise the caller is asked to confirm first
@@ -187,6 +194,7 @@ Command = (
     | Export
     | TeamCreate
     | TeamAdd
+    | WorkspaceDelete
 )
 
 

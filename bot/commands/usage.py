@@ -28,6 +28,7 @@ USAGE: dict[str, str] = {
     "cycle": "okr cycle [list]\nokr cycle close 2026-Q4",
     "export": "okr export [csv | json]",
     "team": "okr team create <name>\nokr team add <name> @user [@user ...]",
+    "workspace": "okr workspace delete [--yes]",
 }
 
 SUMMARY: dict[str, str] = {
@@ -47,6 +48,7 @@ SUMMARY: dict[str, str] = {
     "cycle": "List the OKR cycles, or close one.",
     "export": "Export the objectives and key results as CSV or JSON.",
     "team": "Create a team, or add people to one.",
+    "workspace": "Delete all of this workspace's OKR data, after you confirm (admins only).",
 }
 
 # Other words people type for a command; `okr help` names them under the command.
@@ -57,7 +59,7 @@ _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Key results", ("kr", "initiative", "done")),
     ("Check-ins", ("checkin",)),
     ("Teams & cycles", ("team", "cycle")),
-    ("Other", ("export", "help")),
+    ("Other", ("export", "workspace", "help")),
 )
 
 _EXAMPLES: dict[str, tuple[str, ...]] = {
@@ -89,6 +91,7 @@ _EXAMPLES: dict[str, tuple[str, ...]] = {
     "cycle": ("okr cycle list", "okr cycle close 2026-Q4"),
     "export": ("okr export", "okr export json"),
     "team": ("okr team create Growth Marketing", "okr team add Growth Marketing @jane @omar"),
+    "workspace": ("okr workspace delete",),
 }
 
 # The usage attached to an unknown command: what the commands are called.

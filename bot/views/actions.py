@@ -16,6 +16,7 @@ class ActionId(StrEnum):
     OPEN_NEW_KEY_RESULT = "okr.open_new_key_result"
     ARCHIVE_OBJECTIVE = "okr.archive_objective"
     DELETE_OBJECTIVE = "okr.delete_objective"
+    DELETE_WORKSPACE = "okr.delete_workspace"
     SHOW_MORE = "okr.show_more"
     SHARE = "okr.share"
 
@@ -83,6 +84,7 @@ ACTION_PAYLOADS: dict[ActionId, type[Payload]] = {
     ActionId.OPEN_NEW_KEY_RESULT: ObjectivePayload,
     ActionId.ARCHIVE_OBJECTIVE: ObjectivePayload,
     ActionId.DELETE_OBJECTIVE: ObjectivePayload,
+    ActionId.DELETE_WORKSPACE: NoPayload,
     ActionId.SHOW_MORE: ShowMorePayload,
     ActionId.SHARE: SharePayload,
 }
