@@ -45,7 +45,9 @@ class TokenCipher:
         try:
             return self._fernet.decrypt(value.removeprefix(PREFIX).encode()).decode()
         except InvalidToken:
-            raise SecretKeyError("a stored token was encrypted with a key OKRBOT_SECRET_KEY does not hold") from None
+            raise SecretKeyError(
+                "a stored token was encrypted with a key OKRBOT_SECRET_KEY does not hold"
+            ) from None
 
     def reencrypt(self, value: str | None) -> str | None:
         """The value under the newest key (for `okrbot rotate-key`)."""

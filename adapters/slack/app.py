@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.slack.identity import SlackDirectory
 from adapters.slack.installations import installation_store, oauth_state_store
 from adapters.slack.listeners import SlackListeners
+from adapters.slack.payloads import shape_problem
 from adapters.slack.port import SlackChatPort, retrying_client
 from adapters.slack.settings import SlackConfig, SlackMode
 from adapters.slack.tokens import InstalledTokens, SingleWorkspaceToken, TokenSource
@@ -60,10 +61,16 @@ class SlackAdapter:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         try:
             bolt_request = await to_bolt_request(request)
-        except (ValueError, UnicodeDecodeError) as error:
-            # A body that is not the form or JSON Slack sends (Bolt parses it while building the request).
+        except Exception as error:
+            # Bolt parses the body and digs team, user and enterprise ids out of it while building the request,
+            # assuming Slack's shapes: `payload=[1,2]` raises AttributeError in there, a non-list
+            # `authorizations` TypeError, and so on. Whatever fails here is a body Slack would never send.
             log.warning("unreadable Slack request: %r", error)
             return web.json_response({"error": "malformed request body"}, status=400)
+        problem = shape_problem(bolt_request.body)
+        if problem is not None:
+            log.warning("malformed Slack payload: %s", problem)
+            return web.json_response({"error": f"malformed payload: {problem}"}, status=400)
         bolt_response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(bolt_response)
 

@@ -58,7 +58,7 @@ class SlackListeners:
         self.bot = bot
         self.directory = directory
         self.answer_within = answer_within
-        self._background: set[asyncio.Task[None]] = set()
+        self._background: set[asyncio.Task[Any]] = set()
 
     def register(self, app: AsyncApp) -> None:
         app.command(re.compile(r"^/okr"))(self.on_command)  # /okr, and /okr-dev for a staging app
@@ -73,6 +73,7 @@ class SlackListeners:
     # ----------------------------------------------------------------------------------- slash command
 
     async def on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        self._track()
         started = time.monotonic()
         try:
             origin = command_origin(body)
@@ -97,6 +98,7 @@ class SlackListeners:
     # -------------------------------------------------------------------------------------- button press
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        self._track()
         await ack()  # block_actions take no answer in the ack: it only tells Slack we got the press
         try:
             origin = interaction_origin(body)
@@ -118,6 +120,7 @@ class SlackListeners:
     # ----------------------------------------------------------------------------------- modal submitted
 
     async def on_view_submission(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        self._track()
         started = time.monotonic()
         try:
             origin = interaction_origin(body)
@@ -152,6 +155,7 @@ class SlackListeners:
     async def on_app_home_opened(
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient
     ) -> None:
+        self._track()
         if event.get("tab") != "home":
             return
         team_id = body.get("team_id")
@@ -211,6 +215,13 @@ class SlackListeners:
     def _refresh_home(self, client: AsyncWebClient, origin: Origin) -> None:
         self._later(self.publish_home(client, team_id=origin.team_id, user_id=origin.user_id))
 
+    def _track(self) -> None:
+        """Count the running listener as unfinished work: Bolt keeps running it after the ack is sent."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
     def _later(self, work: Awaitable[None]) -> None:
         """Run after the ack, keeping a reference so the task is not collected mid-flight, and log failures."""
 
@@ -225,6 +236,6 @@ class SlackListeners:
         task.add_done_callback(self._background.discard)
 
     async def drain(self) -> None:
-        """Wait for follow-ups still running (on shutdown, and in tests)."""
-        while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
+        """Wait for listeners and follow-ups still running (on shutdown, and in tests)."""
+        while pending := self._background - {asyncio.current_task()}:
+            await asyncio.gather(*pending, return_exceptions=True)

@@ -19,6 +19,39 @@ class UnusablePayload(ValueError):
     """A well-signed Slack payload without the fields we need."""
 
 
+# Where Bolt itself looks before any listener runs (its argument injection reads `actions[0]`, `event`, `view`
+# and the ids inside `team`, `user`, `channel` and `authorizations[0]`): these must have Slack's shape.
+_OBJECTS = ("team", "user", "channel", "enterprise", "view", "container", "message", "state")
+
+
+def shape_problem(body: Any) -> str | None:
+    """Why this parsed body is not something Slack sends, or None when Bolt can safely handle it."""
+    if not isinstance(body, dict):
+        return "the body is not an object"
+    for key in _OBJECTS:
+        if body.get(key) is not None and not isinstance(body[key], dict):
+            return f"{key} is not an object"
+    authorizations = body.get("authorizations")
+    if authorizations is not None and not (
+        isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)
+    ):
+        return "authorizations is not a list of objects"
+    kind = body.get("type")
+    if kind == "block_actions":
+        actions = body.get("actions")
+        if not (isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)):
+            return "block_actions without actions"
+        if not all(isinstance(a.get("action_id"), str) for a in actions):
+            return "an action without an action_id"
+    if kind == "event_callback" and not isinstance(body.get("event"), dict):
+        return "event_callback without an event"
+    if kind in ("view_submission", "view_closed"):
+        view = body.get("view")
+        if not isinstance(view, dict) or not isinstance(view.get("type"), str):
+            return f"{kind} without a view"
+    return None
+
+
 def text_field(body: dict[str, Any], *path: str) -> str:
     """body[path[0]][path[1]]... as a non-empty string, or UnusablePayload naming the path."""
     value: Any = body

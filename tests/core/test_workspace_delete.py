@@ -40,4 +40,6 @@ async def test_only_admins_may_delete(company: Harness) -> None:
 
 
 async def test_workspace_needs_the_delete_word(company: Harness) -> None:
-    assert (await company.text("workspace rename")).startswith('✗ The one workspace command is "okr workspace delete"')
+    assert (await company.text("workspace rename")).startswith(
+        '✗ The one workspace command is "okr workspace delete"'
+    )

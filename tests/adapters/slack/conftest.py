@@ -1,0 +1,100 @@
+"""The Slack adapter under test: the real `okrbot serve` app on loopback, a fake Slack Web API beside it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from aiohttp import ClientResponse, ClientSession
+from aiohttp.test_utils import TestServer
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel
+
+from adapters.serve import SLACK, serving_app
+from bot.config import Settings
+from tests.adapters.slack import wire
+from tests.fakes.slack_api import FakeSlackApi, SlackUser
+
+
+@dataclass
+class Reply:
+    status: int
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+@dataclass
+class SlackRig:
+    api: FakeSlackApi
+    server: TestServer
+    http: ClientSession
+    engine: AsyncEngine
+
+    def url(self, path: str = "/slack/events") -> str:
+        return str(self.server.make_url(path))
+
+    async def post(self, body: str, *, content_type: str, headers: dict[str, str] | None = None) -> Reply:
+        sent = wire.signed_headers(body, content_type=content_type) if headers is None else headers
+        async with self.http.post(self.url(), data=body.encode(), headers=sent) as response:
+            return await _reply(response)
+
+    async def command(self, text: str, *, user: str = wire.MAYA, response_url: str | None = None) -> Reply:
+        body = wire.slash_command(text, user=user, response_url=response_url or self.api.mint_response_url())
+        return await self.post(body, content_type=wire.FORM)
+
+    async def interact(self, payload: dict[str, Any]) -> Reply:
+        return await self.post(wire.interaction(payload), content_type=wire.FORM)
+
+    async def event(self, payload: dict[str, Any], *, retry: int | None = None) -> Reply:
+        body = json.dumps(payload)
+        headers = wire.signed_headers(body, content_type=wire.JSON)
+        if retry is not None:
+            headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return await self.post(body, content_type=wire.JSON, headers=headers)
+
+    async def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, to assert that a refused request wrote nothing."""
+        rows: dict[str, list[tuple[Any, ...]]] = {}
+        async with self.engine.connect() as connection:
+            for name, table in SQLModel.metadata.tables.items():
+                result = await connection.execute(sa.select(table).order_by(*table.primary_key.columns))
+                rows[name] = [tuple(row) for row in result]
+        return rows
+
+    async def settled(self) -> None:
+        """Wait until every follow-up the bot started after its acks has finished."""
+        await self.server.app[SLACK].listeners.drain()
+
+
+async def _reply(response: ClientResponse) -> Reply:
+    return Reply(response.status, await response.text())
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlackApi]:
+    async with FakeSlackApi() as api:
+        api.add_user(
+            SlackUser("U0MAYA", "maya", "Maya Patel", tz="Europe/Berlin", is_admin=True, display_name="maya")
+        )
+        api.add_user(SlackUser("U0SAM", "sam", "Sam Lee", tz="America/Los_Angeles", display_name="sam"))
+        yield api
+
+
+@pytest.fixture
+async def slack(slack_api: FakeSlackApi, engine: AsyncEngine, database_url: str) -> AsyncIterator[SlackRig]:
+    settings = Settings(
+        database_url=database_url,
+        slack_bot_token=slack_api.bot_token,
+        slack_signing_secret=wire.SIGNING_SECRET,
+        slack_api_url=slack_api.url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    app = await serving_app(settings, engine=engine)
+    async with TestServer(app) as server, ClientSession() as http:
+        yield SlackRig(slack_api, server, http, engine)
