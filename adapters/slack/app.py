@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack.identity import SlackDirectory
-from adapters.slack.installations import installation_store, oauth_state_store
+from adapters.slack.installations import EncryptedInstallationStore, installation_store, oauth_state_store
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.payloads import shape_problem
 from adapters.slack.port import SlackChatPort, retrying_client
@@ -54,8 +55,8 @@ class SlackAdapter:
             return
         web_app.router.add_post(EVENTS_PATH, self.handle)
         if self.config.mode is SlackMode.OAUTH:
-            web_app.router.add_get(INSTALL_PATH, self.handle)
-            web_app.router.add_get(REDIRECT_PATH, self.handle)
+            web_app.router.add_get(INSTALL_PATH, self.install)
+            web_app.router.add_get(REDIRECT_PATH, self.oauth_redirect)
         web_app.on_shutdown.append(self._drain)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -72,6 +73,18 @@ class SlackAdapter:
             log.warning("malformed Slack payload: %s", problem)
             return web.json_response({"error": f"malformed payload: {problem}"}, status=400)
         bolt_response = await self.app.async_dispatch(bolt_request)
+        return await to_aiohttp_response(bolt_response)
+
+    async def install(self, request: web.Request) -> web.StreamResponse:
+        """The "Add to Slack" page (a browser visit, not a signed Slack request)."""
+        assert self.app.oauth_flow is not None
+        bolt_response = await self.app.oauth_flow.handle_installation(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def oauth_redirect(self, request: web.Request) -> web.StreamResponse:
+        """Where Slack sends the browser back with a code; the state must be one our install page issued."""
+        assert self.app.oauth_flow is not None
+        bolt_response = await self.app.oauth_flow.handle_callback(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
     async def _drain(self, web_app: web.Application) -> None:
@@ -92,6 +105,7 @@ class SlackAdapter:
 def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine) -> SlackAdapter:
     client = retrying_client(token=None, base_url=config.api_url)
     tokens: TokenSource
+    store: EncryptedInstallationStore | None = None
     if config.mode is SlackMode.OAUTH:
         assert config.client_id and config.client_secret and config.secret_key
         store = installation_store(
@@ -108,8 +122,6 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
             token_rotation_expiration_minutes=120,
         )
         app = AsyncApp(signing_secret=config.signing_secret, oauth_settings=oauth, client=client)
-        # app_uninstalled / tokens_revoked: Bolt deletes the installation from the store; OKR data stays.
-        app.enable_token_revocation_listeners()
         rotator = AsyncTokenRotator(
             client_id=config.client_id, client_secret=config.client_secret, client=client
         )
@@ -124,8 +136,6 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
             request_verification_enabled=config.mode is not SlackMode.SOCKET,
         )
         tokens = SingleWorkspaceToken(config.bot_token)
-        app.event("app_uninstalled")(_log_uninstall)
-        app.event("tokens_revoked")(_log_uninstall)
 
     async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
         """Slack retries an event it thinks we missed (X-Slack-Retry-Num); act on each event id once."""
@@ -140,11 +150,20 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
         return await next()  # type: ignore[no-any-return]
 
     app.middleware(once_per_event)
-    listeners = SlackListeners(bot, SlackDirectory())
+    listeners = SlackListeners(bot, SlackDirectory(), forget_workspace=_forgetting(store))
     listeners.register(app)
     return SlackAdapter(app, listeners, SlackChatPort(tokens, base_url=config.api_url), config)
 
 
-async def _log_uninstall(event: dict[str, Any], body: dict[str, Any]) -> None:
-    # With a token from the environment there is nothing stored to delete; the admin removes the setting.
-    log.warning("Slack workspace %s removed the app (%s)", body.get("team_id"), event.get("type"))
+def _forgetting(store: EncryptedInstallationStore | None) -> Callable[[str], Awaitable[None]]:
+    """What uninstalling does: the workspace's tokens go; its OKRs stay until an admin deletes them."""
+
+    async def forget(team_id: str) -> None:
+        if store is None:
+            # With a token from the environment there is nothing stored; the admin removes the setting.
+            log.warning("Slack workspace %s removed the app; remove SLACK_BOT_TOKEN too", team_id)
+            return
+        await store.async_delete_all(enterprise_id=None, team_id=team_id)
+        log.info("Slack workspace %s removed the app; its tokens are deleted", team_id)
+
+    return forget

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from contextvars import ContextVar
 from typing import Any
@@ -21,6 +21,7 @@ from adapters.slack.blocks import action_from_action_id
 from adapters.slack.home import home_view
 from adapters.slack.identity import SlackDirectory
 from adapters.slack.modals import errors_response, form_values
+from adapters.slack.mrkdwn import unescape
 from adapters.slack.payloads import ModalMemo, Origin, UnusablePayload, command_origin, interaction_origin
 from bot.core import OkrBot
 from bot.invocation import ActionPress, CommandText, FormSubmit, Invocation
@@ -54,10 +55,12 @@ class SlackListeners:
         directory: SlackDirectory,
         *,
         answer_within: float = ANSWER_WITHIN,
+        forget_workspace: Callable[[str], Awaitable[None]],
     ) -> None:
         self.bot = bot
         self.directory = directory
         self.answer_within = answer_within
+        self.forget_workspace = forget_workspace
         self._background: set[asyncio.Task[Any]] = set()
 
     def register(self, app: AsyncApp) -> None:
@@ -66,6 +69,8 @@ class SlackListeners:
         app.view_submission(re.compile(r"^okr\.form\."))(self.on_view_submission)
         app.view_closed(re.compile(r"^okr\.form\."))(self.on_view_closed)
         app.event("app_home_opened")(self.on_app_home_opened)
+        app.event("app_uninstalled")(self.on_uninstalled)
+        app.event("tokens_revoked")(self.on_uninstalled)
         # Hooks run inside the core's transaction; this one only notes that the caller's OKRs changed, so that
         # their App Home is republished once the answer is out.
         self.bot.event_hooks.append(_note_changes)
@@ -81,7 +86,9 @@ class SlackListeners:
             log.warning("slash command without %s", error)
             await ack(text="Slack sent this command without the fields the bot needs; please try again.")
             return
-        work = asyncio.ensure_future(self._invoke(client, origin, CommandText(str(body.get("text") or ""))))
+        # Slack escapes &, < and > in command text (mentions stay <@U123|name>, which the grammar reads).
+        text = unescape(str(body.get("text") or ""))
+        work = asyncio.ensure_future(self._invoke(client, origin, CommandText(text)))
         response = await self._within(work, started)
         if response is None:
             await ack()  # an empty ack: Slack shows nothing, and the answer follows through response_url
@@ -142,7 +149,7 @@ class SlackListeners:
             self._later(self._answer_late(client, origin, work))
             return
         if response.errors:
-            await ack(**errors_response(response.errors))
+            await ack(**errors_response(response.errors, form_id=form))
             return
         await ack()  # closes the modal; the result goes where the modal was opened
         await answers.follow_up(client, origin, response, answers.messages_of(response))
@@ -164,6 +171,12 @@ class SlackListeners:
             log.warning("app_home_opened without team_id or user")
             return
         await self.publish_home(client, team_id=team_id, user_id=user_id)
+
+    async def on_uninstalled(self, body: dict[str, Any]) -> None:
+        self._track()
+        team_id = body.get("team_id")
+        if isinstance(team_id, str):
+            await self.forget_workspace(team_id)
 
     async def publish_home(self, client: AsyncWebClient, *, team_id: str, user_id: str) -> None:
         actor = await self.directory.actor(client, team_id=team_id, user_id=user_id, fallback_name=user_id)

@@ -474,7 +474,7 @@ class FakeSlackApi:
         if injected.status is None:
             return
         if injected.status == 429:
-            headers = {"Retry-After": str(injected.retry_after or 1)}
+            headers = {"Retry-After": str(1 if injected.retry_after is None else injected.retry_after)}
             raise _Refusal(injected.error or "ratelimited", 429, headers)
         if injected.status >= 500:
             raise _Refusal(injected.error or "internal_error", injected.status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from slack_sdk.models.views import View
@@ -77,3 +78,20 @@ def test_an_empty_home_invites_the_first_objective() -> None:
     view = home_view([]).to_dict()
     assert View(**view).to_dict() == view
     assert view["blocks"] == [{"type": "section", "text": {"type": "mrkdwn", "text": EMPTY_TEXT}}]
+
+
+async def test_the_core_dashboard_renders_as_a_valid_home(okr: Harness) -> None:
+    await slack_company(okr)
+    actor = okr.actor(MAYA, admin=None, workspace=SLACK["workspace"], platform=SLACK["platform"])
+    cards = await okr.bot.dashboard(actor)
+    view = home_view(cards).to_dict()
+    assert View(**view).to_dict() == view
+    for block in view["blocks"]:
+        assert_round_trips(block)
+    assert 1 <= len(view["blocks"]) <= 100
+    shown = json.dumps(view, ensure_ascii=False)
+    for card in cards:
+        assert json.dumps(card.title, ensure_ascii=False)[1:-1] in shown
+    ids = action_ids(view)
+    assert len(ids) == len(set(ids))
+    assert all(action_from_action_id(i) is not None for i in ids)

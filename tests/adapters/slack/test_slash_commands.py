@@ -67,3 +67,13 @@ async def test_share_posts_for_everyone(slack: SlackRig) -> None:
 
 def json_text(body: dict[str, object]) -> str:
     return json.dumps(body, ensure_ascii=False)
+
+
+async def test_slack_escaped_text_reaches_the_core_as_typed(slack: SlackRig) -> None:
+    # Slack sends "R&D <3" as "R&amp;D &lt;3" in a slash command's text.
+    await slack.command("new Make R&amp;D fun &lt;3")
+
+    assert (
+        "Make R&amp;D fun &lt;3" in (await slack.command("show O1")).json()["text"]
+    )  # escaped once, for mrkdwn
+    assert "&amp;amp;" not in (await slack.command("show O1")).text
