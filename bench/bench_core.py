@@ -35,8 +35,18 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
-def populate(path: Path, *, objectives: int, check_ins: int) -> None:
-    """Fill a migrated database with one workspace's worth of OKRs, fast (one transaction, executemany)."""
+def populate(
+    path: Path,
+    *,
+    objectives: int,
+    check_ins: int,
+    platform: str = "console",
+    workspace: str = "bench",
+    user_id: str = "user{}",
+) -> None:
+    """Fill a migrated database with one workspace's worth of OKRs, fast (one transaction, executemany).
+
+    Members' platform user ids are `user_id.format(n)` for n in 1..MEMBERS."""
     rng = random.Random(7)
     created = _stamp(NOW - timedelta(days=50))
     db = sqlite3.connect(path)
@@ -44,14 +54,13 @@ def populate(path: Path, *, objectives: int, check_ins: int) -> None:
     with db:
         db.execute(
             "INSERT INTO workspace (id, platform, external_id, default_tz, next_objective_number,"
-            " next_key_result_number, next_initiative_number, created_at) VALUES (1, 'console', 'bench', 'UTC',"
-            " ?, ?, 1, ?)",
-            (objectives + 1, objectives * KRS_PER_OBJECTIVE + 1, created),
+            " next_key_result_number, next_initiative_number, created_at) VALUES (1, ?, ?, 'UTC', ?, ?, 1, ?)",
+            (platform, workspace, objectives + 1, objectives * KRS_PER_OBJECTIVE + 1, created),
         )
         db.executemany(
             "INSERT INTO member (id, workspace_id, platform_user_id, display_name, name_key, tz, is_admin,"
             " created_at) VALUES (?, 1, ?, ?, ?, 'UTC', 0, ?)",
-            [(m, f"user{m}", f"user{m}", f"user{m}", created) for m in range(1, MEMBERS + 1)],
+            [(m, user_id.format(m), f"user{m}", f"user{m}", created) for m in range(1, MEMBERS + 1)],
         )
         levels = (("company", 3), ("team", 2), ("personal", 1), ("personal", 1))
         db.executemany(
