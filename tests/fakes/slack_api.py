@@ -16,8 +16,8 @@ What each method needs comes from tests/fixtures/slack/web_api_methods.json (ext
 spec, see the README there). Failures can be queued (`fail_next`), drawn at random (`chaos`), or earned by
 going over a rate (`rate=`, per workspace and method, answered with 429 and Retry-After like Slack).
 Deliveries are counted by an idempotency marker (the message's `metadata`, else channel and text), so a bench
-can count duplicates and losses. Socket Mode's WebSocket itself is not faked: apps.connections.open only
-answers with a URL.
+can count duplicates and losses. Socket Mode: apps.connections.open answers with the URL of this fake's own
+WebSocket (/link/), which says hello, delivers what `socket_send` queues, and records the app's acks.
 """
 
 from __future__ import annotations
@@ -244,6 +244,9 @@ class FakeSlackApi:
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
+        self._socket_outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._socket_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._socket_ready = asyncio.Event()
         self.default = self.add_workspace("T0ACME", name="Acme")
 
     # ------------------------------------------------------------------------------------------- set-up
@@ -359,6 +362,7 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/response/{hook}", self._response_url)
+        app.router.add_get("/link/", self._socket_link)
         app.router.add_get("/_fake/stats", self._control_stats)
         app.router.add_get("/_fake/calls", self._control_calls)
         app.router.add_post("/_fake/reset", self._control_reset)
@@ -679,8 +683,49 @@ class FakeSlackApi:
     def _apps_connections_open(self, args: dict[str, Any], _: object, __: object) -> dict[str, Any]:
         return {
             "ok": True,
-            "url": f"wss://{self.host}:{self.port}/link/?ticket={uuid.uuid4()}&app_id=A0OKRBOT",
+            "url": f"ws://{self.host}:{self.port}/link/?ticket={uuid.uuid4()}&app_id=A0OKRBOT",
         }
+
+    # ------------------------------------------------------------------------------------ Socket Mode
+
+    async def socket_send(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Deliver one Socket Mode envelope ("slash_commands", "interactive", "events_api") to the connected
+        app and wait for its ack, which is returned (with the ack's `payload`, the command's answer)."""
+        envelope_id = f"env-{next(self._ids)}"
+        acked: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._socket_acks[envelope_id] = acked
+        envelope = {"envelope_id": envelope_id, "type": kind, "payload": payload,
+                    "accepts_response_payload": kind != "events_api", "retry_attempt": 0, "retry_reason": ""}  # fmt: skip
+        await self._socket_outbox.put(envelope)
+        return await asyncio.wait_for(acked, timeout=10)
+
+    async def socket_connected(self) -> None:
+        await asyncio.wait_for(self._socket_ready.wait(), timeout=10)
+
+    async def _socket_link(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"},
+                            "connection_info": {"app_id": "A0OKRBOT"}})  # fmt: skip
+        self._socket_ready.set()
+
+        async def deliver() -> None:
+            while True:
+                await ws.send_json(await self._socket_outbox.get())
+
+        sender = asyncio.ensure_future(deliver())
+        try:
+            async for message in ws:
+                if message.type != web.WSMsgType.TEXT:
+                    continue
+                ack = json.loads(message.data)
+                waiting = self._socket_acks.pop(str(ack.get("envelope_id")), None)
+                if waiting is not None and not waiting.done():
+                    waiting.set_result(ack)
+        finally:
+            sender.cancel()
+            self._socket_ready.clear()
+        return ws
 
     # ---------------------------------------------------------------------------------- response_url
 
