@@ -25,6 +25,16 @@ from storage.engine import session_factory
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
+async def every_row(engine: AsyncEngine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, by table name."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    async with engine.connect() as connection:
+        for name, table in SQLModel.metadata.tables.items():
+            result = await connection.execute(sa.select(table).order_by(*table.primary_key.columns))
+            rows[name] = [tuple(row) for row in result]
+    return rows
+
+
 @dataclass
 class Harness:
     bot: OkrBot
@@ -70,12 +80,7 @@ class Harness:
 
     async def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table: to assert that a refused command wrote nothing."""
-        rows: dict[str, list[tuple[Any, ...]]] = {}
-        async with self.engine.connect() as connection:
-            for name, table in SQLModel.metadata.tables.items():
-                result = await connection.execute(sa.select(table).order_by(*table.primary_key.columns))
-                rows[name] = [tuple(row) for row in result]
-        return rows
+        return await every_row(self.engine)
 
 
 def button(response: Response, label: str) -> Button:

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from aiohttp import ClientResponse, ClientSession
 from aiohttp.test_utils import TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import SQLModel
 
 from adapters.serve import SLACK, serving_app
 from bot.config import Settings
 from tests.adapters.slack import wire
 from tests.fakes.slack_api import FakeSlackApi, SlackUser
+from tests.harness import every_row
 
 
 @dataclass
@@ -60,12 +60,7 @@ class SlackRig:
 
     async def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, to assert that a refused request wrote nothing."""
-        rows: dict[str, list[tuple[Any, ...]]] = {}
-        async with self.engine.connect() as connection:
-            for name, table in SQLModel.metadata.tables.items():
-                result = await connection.execute(sa.select(table).order_by(*table.primary_key.columns))
-                rows[name] = [tuple(row) for row in result]
-        return rows
+        return await every_row(self.engine)
 
     async def settled(self) -> None:
         """Wait until every follow-up the bot started after its acks has finished."""
@@ -86,15 +81,22 @@ async def slack_api() -> AsyncIterator[FakeSlackApi]:
         yield api
 
 
+def rig_settings(api: FakeSlackApi, database_url: str, **slack: str) -> Settings:
+    """Settings for a bot on `database_url` talking to the fake Slack; `slack` picks the connection mode."""
+    return Settings(database_url=database_url, slack_api_url=api.url, _env_file=None, **slack)  # type: ignore[call-arg]
+
+
+@asynccontextmanager
+async def serving(settings: Settings, engine: AsyncEngine) -> AsyncIterator[TestServer]:
+    app = await serving_app(settings, engine=engine)
+    async with TestServer(app) as server:
+        yield server
+
+
 @pytest.fixture
 async def slack(slack_api: FakeSlackApi, engine: AsyncEngine, database_url: str) -> AsyncIterator[SlackRig]:
-    settings = Settings(
-        database_url=database_url,
-        slack_bot_token=slack_api.bot_token,
-        slack_signing_secret=wire.SIGNING_SECRET,
-        slack_api_url=slack_api.url,
-        _env_file=None,  # type: ignore[call-arg]
+    settings = rig_settings(
+        slack_api, database_url, slack_bot_token=slack_api.bot_token, slack_signing_secret=wire.SIGNING_SECRET
     )
-    app = await serving_app(settings, engine=engine)
-    async with TestServer(app) as server, ClientSession() as http:
+    async with serving(settings, engine) as server, ClientSession() as http:
         yield SlackRig(slack_api, server, http, engine)

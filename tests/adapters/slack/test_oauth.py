@@ -8,14 +8,11 @@ from collections.abc import AsyncIterator
 import pytest
 import sqlalchemy as sa
 from aiohttp import ClientSession
-from aiohttp.test_utils import TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.serve import serving_app
-from bot.config import Settings
 from storage.secrets import TokenCipher
 from tests.adapters.slack import wire
-from tests.adapters.slack.conftest import SlackRig
+from tests.adapters.slack.conftest import SlackRig, rig_settings, serving
 from tests.fakes.slack_api import FakeSlackApi, SlackUser
 
 SECRET_KEY = TokenCipher.new_key()
@@ -23,17 +20,15 @@ SECRET_KEY = TokenCipher.new_key()
 
 @pytest.fixture
 async def oauth(slack_api: FakeSlackApi, engine: AsyncEngine, database_url: str) -> AsyncIterator[SlackRig]:
-    settings = Settings(
-        database_url=database_url,
+    settings = rig_settings(
+        slack_api,
+        database_url,
         slack_client_id=slack_api.client_id,
         slack_client_secret=slack_api.client_secret,
         slack_signing_secret=wire.SIGNING_SECRET,
-        slack_api_url=slack_api.url,
         okrbot_secret_key=SECRET_KEY,
-        _env_file=None,  # type: ignore[call-arg]
     )
-    app = await serving_app(settings, engine=engine)
-    async with TestServer(app) as server, ClientSession() as http:
+    async with serving(settings, engine) as server, ClientSession() as http:
         yield SlackRig(slack_api, server, http, engine)
 
 

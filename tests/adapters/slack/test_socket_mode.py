@@ -9,9 +9,8 @@ import pytest
 from aiohttp.test_utils import TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.serve import serving_app
-from bot.config import Settings
 from tests.adapters.slack import wire
+from tests.adapters.slack.conftest import rig_settings, serving
 from tests.fakes.slack_api import FakeSlackApi
 
 
@@ -19,15 +18,10 @@ from tests.fakes.slack_api import FakeSlackApi
 async def socket_mode(
     slack_api: FakeSlackApi, engine: AsyncEngine, database_url: str
 ) -> AsyncIterator[TestServer]:
-    settings = Settings(
-        database_url=database_url,
-        slack_app_token=slack_api.app_token,
-        slack_bot_token=slack_api.bot_token,
-        slack_api_url=slack_api.url,
-        _env_file=None,  # type: ignore[call-arg]
+    settings = rig_settings(
+        slack_api, database_url, slack_app_token=slack_api.app_token, slack_bot_token=slack_api.bot_token
     )
-    app = await serving_app(settings, engine=engine)
-    async with TestServer(app) as server:
+    async with serving(settings, engine) as server:
         await slack_api.socket_connected()
         yield server
 
