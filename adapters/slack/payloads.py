@@ -21,15 +21,20 @@ class UnusablePayload(ValueError):
 
 # Where Bolt itself looks before any listener runs (its argument injection reads `actions[0]`, `event`, `view`
 # and the ids inside `team`, `user`, `channel` and `authorizations[0]`): these must have Slack's shape.
-_OBJECTS = ("team", "user", "channel", "enterprise", "view", "container", "message", "state")
+_OBJECTS = ("team", "user", "channel", "enterprise", "view", "container", "message", "state", "event")
+_NULLABLE = frozenset({"enterprise", "channel", "container", "message"})
 
 
 def shape_problem(body: Any) -> str | None:
-    """Why this parsed body is not something Slack sends, or None when Bolt can safely handle it."""
+    """Why this parsed body is not something Slack sends, or None when Bolt can safely handle it.
+
+    Drops the null values Slack may send for optional objects, so that Bolt finds them absent instead."""
     if not isinstance(body, dict):
         return "the body is not an object"
     for key in _OBJECTS:
-        if body.get(key) is not None and not isinstance(body[key], dict):
+        if key in body and body[key] is None and key in _NULLABLE:
+            del body[key]  # Slack sends "enterprise": null; Bolt reads a present key as an object
+        if key in body and not isinstance(body[key], dict):
             return f"{key} is not an object"
     authorizations = body.get("authorizations")
     if authorizations is not None and not (
@@ -37,10 +42,10 @@ def shape_problem(body: Any) -> str | None:
     ):
         return "authorizations is not a list of objects"
     kind = body.get("type")
-    if kind == "block_actions":
-        actions = body.get("actions")
+    actions = body.get("actions")
+    if kind == "block_actions" or "actions" in body:
         if not (isinstance(actions, list) and actions and all(isinstance(a, dict) for a in actions)):
-            return "block_actions without actions"
+            return "actions is not a list of actions"
         if not all(isinstance(a.get("action_id"), str) for a in actions):
             return "an action without an action_id"
     if kind == "event_callback" and not isinstance(body.get("event"), dict):
