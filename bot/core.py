@@ -80,7 +80,9 @@ class OkrBot:
             tz=actor.tz,
             is_admin=actor.is_admin,  # None leaves what we last heard
         )
-        return Context(repo=repo, workspace=workspace, me=me, now=self.clock())
+        return Context(
+            repo=repo, workspace=workspace, me=me, now=self.clock(), conversation=invocation.conversation
+        )
 
     async def _dispatch(self, ctx: Context, invocation: Invocation) -> Response:
         match invocation.what:

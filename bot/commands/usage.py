@@ -28,6 +28,14 @@ USAGE: dict[str, str] = {
     "cycle": "okr cycle [list]\nokr cycle close 2026-Q4",
     "export": "okr export [csv | json]",
     "team": "okr team create <name>\nokr team add <name> @user [@user ...]",
+    "settings": "okr settings [checkin <day> <time> [weekly | every 2 weeks | monthly]]\nokr settings checkin off | default",
+    "pause": "okr pause [until 2026-12-24]",
+    "resume": "okr resume",
+    "digest": "okr digest [--team <name>]",
+    "config": (
+        "okr config [checkin <day> <time> [every 2 weeks|monthly] | checkin off|default] [--team <name>]\n"
+        "okr config celebrate|digest #channel|here|off [<day> <time>] [--team <name>] | reminder 24h|off"
+    ),
 }
 
 SUMMARY: dict[str, str] = {
@@ -47,6 +55,11 @@ SUMMARY: dict[str, str] = {
     "cycle": "List the OKR cycles, or close one.",
     "export": "Export the objectives and key results as CSV or JSON.",
     "team": "Create a team, or add people to one.",
+    "settings": "Show or change when you are asked to check in.",
+    "pause": "Pause your check-in prompts, say for a vacation.",
+    "resume": "Get your check-in prompts again after a pause.",
+    "digest": "Show the weekly digest now, only to you.",
+    "config": "Admins: check-in defaults, celebration and digest channels, reminders.",
 }
 
 # Other words people type for a command; `okr help` names them under the command.
@@ -55,9 +68,9 @@ ALIASES: dict[str, str] = {"check-in": "checkin", "ci": "checkin"}
 _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Objectives", ("list", "show", "new", "align", "owner", "rename", "archive", "delete")),
     ("Key results", ("kr", "initiative", "done")),
-    ("Check-ins", ("checkin",)),
+    ("Check-ins", ("checkin", "settings", "pause", "resume", "digest")),
     ("Teams & cycles", ("team", "cycle")),
-    ("Other", ("export", "help")),
+    ("Other", ("config", "export", "help")),
 )
 
 _EXAMPLES: dict[str, tuple[str, ...]] = {
@@ -89,6 +102,24 @@ _EXAMPLES: dict[str, tuple[str, ...]] = {
     "cycle": ("okr cycle list", "okr cycle close 2026-Q4"),
     "export": ("okr export", "okr export json"),
     "team": ("okr team create Growth Marketing", "okr team add Growth Marketing @jane @omar"),
+    "settings": (
+        "okr settings",
+        "okr settings checkin friday 15:00",
+        "okr settings checkin monday 9:30 every 2 weeks",
+        "okr settings checkin off",
+    ),
+    "pause": ("okr pause until 2026-12-24", "okr pause"),
+    "resume": ("okr resume",),
+    "digest": ("okr digest", "okr digest --team Growth"),
+    "config": (
+        "okr config",
+        "okr config checkin monday 09:00",
+        "okr config checkin friday 15:00 --team Growth",
+        "okr config celebrate #wins",
+        "okr config celebrate here --team Growth",
+        "okr config digest #leads friday 16:00",
+        "okr config reminder 24h",
+    ),
 }
 
 # The usage attached to an unknown command: what the commands are called.
