@@ -104,21 +104,16 @@ _EXAMPLES: dict[str, tuple[str, ...]] = {
     "team": ("okr team create Growth Marketing", "okr team add Growth Marketing @jane @omar"),
     "settings": (
         "okr settings",
-        "okr settings checkin friday 15:00",
-        "okr settings checkin monday 9:30 every 2 weeks",
+        "okr settings checkin friday 15:00 every 2 weeks",
         "okr settings checkin off",
     ),
     "pause": ("okr pause until 2026-12-24", "okr pause"),
     "resume": ("okr resume",),
     "digest": ("okr digest", "okr digest --team Growth"),
     "config": (
-        "okr config",
-        "okr config checkin monday 09:00",
         "okr config checkin friday 15:00 --team Growth",
         "okr config celebrate #wins",
-        "okr config celebrate here --team Growth",
         "okr config digest #leads friday 16:00",
-        "okr config reminder 24h",
     ),
 }
 
