@@ -133,7 +133,7 @@ def iso_week(day: date) -> str:
 
 # -- reading what people type ------------------------------------------------------------------------------
 
-_TIME = re.compile(r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?")
+_TIME = re.compile(r"(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})|(?P<h>h))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)?")
 
 
 def weekday_of(word: str) -> int | None:
@@ -146,7 +146,7 @@ def weekday_of(word: str) -> int | None:
 
 
 def minute_of(text: str) -> int | None:
-    """`15:00`, `9:30`, `0930`? no; `9am`, `3pm`, `15h`, `15.30` -> minutes after midnight; None otherwise."""
+    """`15:00`, `9:30`, `15.30`, `15h`, `9am`, `3pm` -> minutes after midnight; None otherwise (a bare `9`)."""
     match = _TIME.fullmatch(text.strip().lower())
     if match is None:
         return None
@@ -156,7 +156,7 @@ def minute_of(text: str) -> int | None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if half.startswith("p") else 0)
-    elif match["minute"] is None and not text.strip().lower().endswith("h"):
+    elif match["minute"] is None and match["h"] is None:
         return None  # a bare number is too vague to be a time
     if hour > 23 or minute > 59:
         return None
