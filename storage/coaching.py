@@ -142,7 +142,7 @@ async def reminder_hours(session: AsyncSession, workspace_ids: Iterable[int]) ->
     if ids:
         query = select(WorkspaceCoaching).where(col(WorkspaceCoaching.workspace_id).in_(ids))
         for row in (await session.exec(query)).all():
-            found[row.workspace_id] = row.reminder_hours
+            found[row.workspace_id] = row.reminder_hours or None
     return found
 
 
@@ -150,7 +150,7 @@ async def set_reminder_hours(session: AsyncSession, *, workspace_id: int, hours:
     row = await session.get(WorkspaceCoaching, workspace_id)
     if row is None:
         row = WorkspaceCoaching(workspace_id=workspace_id)
-    row.reminder_hours = hours
+    row.reminder_hours = hours or 0  # 0 rather than NULL: an INSERT of NULL would take the default
     session.add(row)
     await session.flush()
 

@@ -220,7 +220,7 @@ class WorkspaceCoaching(SQLModel, table=True):
     __tablename__ = "workspace_coaching"
 
     workspace_id: int = Field(foreign_key="workspace.id", primary_key=True, ondelete="CASCADE")
-    reminder_hours: int | None = 24  # after a check-in prompt; None: no reminders
+    reminder_hours: int = 24  # after a check-in prompt; 0: no reminders
 
 
 class MemberCoaching(SQLModel, table=True):

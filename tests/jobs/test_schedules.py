@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -152,7 +153,7 @@ def test_cadences() -> None:
     end = start + timedelta(days=70)
     assert len(_chain(weekly, "UTC", start, end)) == 10
     two = [date.fromisoformat(p) for p, _ in _chain(fortnightly, "UTC", start, end)]
-    assert len(two) == 5 and all((b - a).days == 14 for a, b in zip(two, two[1:], strict=False))
+    assert len(two) == 5 and all((b - a).days == 14 for a, b in itertools.pairwise(two))
     assert [p for p, _ in _chain(monthly, "UTC", start, end)] == ["2026-12-07", "2027-01-04", "2027-02-01"]
 
 

@@ -50,7 +50,7 @@ def upgrade() -> None:
     op.create_table(
         "workspace_coaching",
         sa.Column("workspace_id", sa.Integer(), nullable=False),
-        sa.Column("reminder_hours", sa.Integer(), nullable=True),
+        sa.Column("reminder_hours", sa.Integer(), nullable=False),
         _workspace_fk(),
         sa.PrimaryKeyConstraint("workspace_id"),
     )
