@@ -205,6 +205,26 @@ async def ensure_coaching(session: AsyncSession, member_ids: Iterable[int], *, n
         await reschedule(session, stale, now=now)
 
 
+async def follow_member_zone(session: AsyncSession, member: Member, *, now: datetime) -> None:
+    """Move a member's next prompt to their time zone when the platform says it changed (one key look-up)."""
+    assert member.id is not None
+    row = await session.get(MemberCoaching, member.id)
+    if row is not None and row.tz != member.tz:
+        await reschedule(session, [member], now=now)
+
+
+async def unscheduled_owners(session: AsyncSession, *, limit: int) -> Sequence[Member]:
+    """Owners of key results in active objectives who have no schedule row yet (data from before 0003)."""
+    has_row = select(MemberCoaching.member_id).where(col(MemberCoaching.member_id) == col(Member.id))
+    owns = (
+        select(KeyResult.id)
+        .join(Objective, col(Objective.id) == col(KeyResult.objective_id))
+        .where(col(KeyResult.owner_id) == col(Member.id), col(Objective.state) == ObjectiveState.ACTIVE)
+    )
+    query = select(Member).where(~sa.exists(has_row), sa.exists(owns)).limit(limit)
+    return (await session.exec(query)).all()
+
+
 async def workspace_members(session: AsyncSession, *, workspace_id: int) -> Sequence[Member]:
     return (await session.exec(select(Member).where(Member.workspace_id == workspace_id))).all()
 
@@ -227,6 +247,9 @@ async def due_prompts(
         .where(col(MemberCoaching.next_due_at) <= now)
         .order_by(col(MemberCoaching.next_due_at), col(MemberCoaching.member_id))
         .limit(limit)
+        # PostgreSQL: a second instance planning at the same moment skips the rows this one holds (planning
+        # them again would be harmless, only wasted). SQLite has no row locks and ignores this.
+        .with_for_update(of=MemberCoaching, skip_locked=True)
     )
     return (await session.exec(query)).all()
 
@@ -240,6 +263,7 @@ async def due_reminders(
         .where(col(MemberCoaching.remind_at) <= now)
         .order_by(col(MemberCoaching.remind_at), col(MemberCoaching.member_id))
         .limit(limit)
+        .with_for_update(of=MemberCoaching, skip_locked=True)
     )
     return (await session.exec(query)).all()
 

@@ -119,6 +119,16 @@ async def _plan_batch(
     return planned
 
 
+async def schedule_unscheduled(session: AsyncSession, now: datetime) -> int:
+    """Give a schedule to key-result owners who have none (rows made before the coach existed): run it once
+    at start-up or after a migration; afterwards the core's events keep every owner scheduled. How many."""
+    count = 0
+    while owners := await store.unscheduled_owners(session, limit=BATCH):
+        await store.reschedule(session, owners, now=now)
+        count += len(owners)
+    return count
+
+
 async def plan_reminders(session: AsyncSession, now: datetime) -> Sequence[PlannedMessage]:
     """The one reminder per prompt, for members who have still not checked in on all of it since."""
     planned: list[PlannedMessage] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.jobs.checkins import plan_checkins, plan_reminders
+from bot.jobs.checkins import plan_checkins, plan_reminders, schedule_unscheduled
 from bot.jobs.messages import ToMember, UpdateSent
 from bot.views.actions import ActionId, KeyResultPayload
 from bot.views.cards import Card
@@ -164,8 +164,7 @@ async def test_own_team_and_workspace_schedules_and_off(coach: Coach) -> None:
 async def test_a_new_time_zone_moves_the_prompt(coach: Coach) -> None:
     eve = await owner(coach, "eve", "Europe/London")
     coach.zones["eve"] = "Australia/Sydney"  # she flew; her next message tells the bot
-    await coach.ok("list", who="eve")
-    await coach.ok("kr O1 Another one", who="eve")  # any change to her OKRs (or her settings) moves it
+    await coach.ok("list", who="eve")  # any command she types tells the bot her zone, and moves her prompt
     found = await coach.sweep(
         plan_checkins,
         SUNDAY_NOON - timedelta(hours=12),
@@ -252,3 +251,28 @@ async def test_planning_is_harmless_to_repeat_from_another_transaction(coach: Co
             second = await plan_checkins(two, at)
     assert keys(first) == keys(second) or second == []
     assert len(first) == 1
+
+
+async def test_joining_a_team_follows_its_schedule(coach: Coach) -> None:
+    await coach.ok("team create Growth", admin=True)
+    await coach.ok("config checkin wednesday 14:00 --team Growth", admin=True)
+    yan = await owner(coach, "yan", "Europe/Paris")
+    await coach.ok("team add Growth @yan", admin=True)
+    found = await coach.sweep(
+        plan_checkins, SUNDAY_NOON - timedelta(days=5), SUNDAY_NOON + timedelta(days=1), timedelta(minutes=15)
+    )
+    assert [(local(at, "Europe/Paris"), m.key) for at, m in found] == [
+        ("Wed 14:00", f"checkin:{yan}:2026-11-25")
+    ]
+
+
+async def test_owners_from_before_the_coach_get_a_schedule(coach: Coach) -> None:
+    zed = await owner(coach, "zed")
+    async with coach.engine.begin() as connection:
+        await connection.exec_driver_sql("DELETE FROM member_coaching")
+    assert await coach.run(plan_checkins, datetime(2026, 11, 30, 9, tzinfo=UTC)) == []
+    assert await coach.run(schedule_unscheduled) == 1
+    assert await coach.run(schedule_unscheduled) == 0
+    assert keys(await coach.run(plan_checkins, datetime(2026, 11, 30, 9, tzinfo=UTC))) == [
+        f"checkin:{zed}:{MONDAY}"
+    ]
