@@ -53,14 +53,23 @@ def checked_in_since(kr: KeyResult, moment: datetime | None) -> bool:
     return moment is not None and kr.last_checkin_at is not None and kr.last_checkin_at >= moment
 
 
-async def plan_checkins(session: AsyncSession, now: datetime) -> Sequence[PlannedMessage]:
-    """Check-in prompts that have come due at `now` (UTC), and each member moved on to their next slot."""
+async def plan_checkins(
+    session: AsyncSession, now: datetime, *, max_members: int | None = None
+) -> Sequence[PlannedMessage]:
+    """Check-in prompts that have come due at `now` (UTC), and each member moved on to their next slot.
+
+    `max_members` bounds one call's work (a tick that must stay short): the rest stay due for the next call,
+    oldest first, and are still planned as long as they are less than GRACE late.
+    """
     planned: list[PlannedMessage] = []
-    while True:
-        due = await store.due_prompts(session, now=now, limit=BATCH)
+    left = max_members
+    while left is None or left > 0:
+        due = await store.due_prompts(session, now=now, limit=BATCH if left is None else min(BATCH, left))
         if not due:
-            return planned
+            break
         planned += await _plan_batch(session, due, now)
+        left = None if left is None else left - len(due)
+    return planned
 
 
 async def _plan_batch(

@@ -276,3 +276,14 @@ async def test_owners_from_before_the_coach_get_a_schedule(coach: Coach) -> None
     assert keys(await coach.run(plan_checkins, datetime(2026, 11, 30, 9, tzinfo=UTC))) == [
         f"checkin:{zed}:{MONDAY}"
     ]
+
+
+async def test_a_bounded_run_leaves_the_rest_for_the_next_one(coach: Coach) -> None:
+    ids = [await owner(coach, name) for name in ("ann", "bob", "cat")]
+    at = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    first = await coach.run(lambda session, now: plan_checkins(session, now, max_members=2), at)
+    second = await coach.run(
+        lambda session, now: plan_checkins(session, now, max_members=2), at + timedelta(minutes=1)
+    )
+    assert len(first) == 2 and len(second) == 1
+    assert sorted(keys([*first, *second])) == sorted(f"checkin:{i}:{MONDAY}" for i in ids)
