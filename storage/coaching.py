@@ -276,18 +276,16 @@ async def open_key_results_owned(
 ) -> dict[int, list[tuple[KeyResult, Objective]]]:
     """Key results not yet achieved, of active objectives in `cycles`, by owner (owners: workspace -> ids)."""
     found: dict[int, list[tuple[KeyResult, Objective]]] = defaultdict(list)
-    conditions = [
-        sa.and_(col(KeyResult.workspace_id) == ws, col(KeyResult.owner_id).in_(ids))
-        for ws, ids in owners.items()
-        if ids
-    ]
-    if not conditions or not cycles:
+    member_ids = {m for ids in owners.values() for m in ids}
+    if not member_ids or not cycles:
         return found
     query = (
         select(KeyResult, Objective)
         .join(Objective, col(Objective.id) == col(KeyResult.objective_id))
         .where(
-            sa.or_(*conditions),
+            # Member ids are unique across workspaces; the workspaces are there for ix_key_result_owner.
+            col(KeyResult.workspace_id).in_(list(owners)),
+            col(KeyResult.owner_id).in_(member_ids),
             col(KeyResult.achieved_at).is_(None),
             col(Objective.state) == ObjectiveState.ACTIVE,
             col(Objective.cycle).in_(cycles),

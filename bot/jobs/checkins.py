@@ -109,6 +109,7 @@ async def _plan_batch(
         items = [(kr, o) for kr, o in open_krs.get(member_id, []) if o.cycle == cycle]
         if not items or all(checked_in_since(kr, now - RECENTLY) for kr, _ in items):
             continue
+        items = items[: views.MAX_SECTIONS]  # what one message can show (and prompt_key_results can hold)
         planned.append(
             PlannedMessage(
                 key=prompt_key(member_id, period),
