@@ -287,3 +287,35 @@ async def test_a_bounded_run_leaves_the_rest_for_the_next_one(coach: Coach) -> N
     )
     assert len(first) == 2 and len(second) == 1
     assert sorted(keys([*first, *second])) == sorted(f"checkin:{i}:{MONDAY}" for i in ids)
+
+
+async def test_a_check_in_from_the_prompts_button_and_form_marks_it_done(coach: Coach) -> None:
+    fay = await owner(coach, "fay")
+    (prompt,) = await coach.run(plan_checkins, datetime(2026, 11, 30, 9, tzinfo=UTC))
+    coach.clock[0] = datetime(2026, 11, 30, 9, 5, tzinfo=UTC)
+    button = next(b for s in prompt.card.sections for b in s.buttons)
+    opened = await coach.press(button, who="fay")  # Slack opens this as a modal, Teams as card inputs
+    assert opened.form is not None
+    coach.from_events.clear()
+    await coach.submit(
+        opened.form.form_id, opened.form.state, {"value": "41", "confidence": "on-track"}, who="fay"
+    )
+    (update,) = coach.from_events
+    assert update.target == UpdateSent(f"checkin:{fay}:{MONDAY}") and update.card.title == "Checked in ✓"
+
+
+async def test_a_key_result_handed_to_someone_schedules_them(coach: Coach) -> None:
+    await owner(coach, "gus")
+    coach.zones["hal"] = "Asia/Singapore"
+    await coach.ok("list", who="hal")
+    await coach.ok("owner KR1 @hal", who="gus")
+    hal = await coach.member_id("hal")
+    found = await coach.sweep(
+        plan_checkins,
+        SUNDAY_NOON - timedelta(hours=12),
+        SUNDAY_NOON + timedelta(days=1),
+        timedelta(minutes=15),
+    )
+    assert [(local(at, "Asia/Singapore"), m.key) for at, m in found] == [
+        ("Mon 09:00", f"checkin:{hal}:{MONDAY}")
+    ]
