@@ -22,6 +22,7 @@ from bot.views import messages
 from bot.views.actions import BadPayload
 from bot.views.cards import Card, Response
 from bot.views.dashboard import dashboard_cards
+from storage.coaching import follow_member_zone
 from storage.repository import WorkspaceRepository, get_or_create_workspace
 from storage.types import utcnow
 
@@ -92,7 +93,9 @@ class OkrBot:
             tz=actor.tz,
             is_admin=actor.is_admin,  # None leaves what we last heard
         )
-        return Context(repo=repo, workspace=workspace, me=me, now=self.clock())
+        now = self.clock()
+        await follow_member_zone(session, me, now=now)  # their next check-in prompt follows them
+        return Context(repo=repo, workspace=workspace, me=me, now=now, conversation=invocation.conversation)
 
     async def _dispatch(self, ctx: Context, invocation: Invocation) -> Response:
         match invocation.what:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from bot.domain.enums import Confidence, KRKind, Level, ObjectiveState, Platform
+from bot.domain.enums import ChannelPurpose, Confidence, KRKind, Level, ObjectiveState, Platform
 from bot.domain.limits import NAME_MAX as NAME_LEN
 from bot.domain.limits import NOTE_MAX as NOTE_LEN
 from bot.domain.limits import TITLE_MAX as TITLE_LEN
 from bot.domain.limits import UNIT_MAX as UNIT_LEN
+from bot.domain.schedules import Cadence
 from storage.types import UTCDateTime, enum_column_type, utcnow
 
 EXTERNAL_ID_LEN = 255
@@ -198,3 +199,94 @@ class InboundReceipt(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=EXTERNAL_ID_LEN)
     received_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+# -- coaching: check-in schedules, reminders, celebrations, digests (issue 5) ----------------------------------
+
+
+class CoachingRule(SQLModel, table=True):
+    """A check-in schedule set for the workspace, a team or one member: the most specific one applies.
+
+    `scope` names who it is for ("workspace", "team:<id>", "member:<id>"), so that one unique constraint keeps
+    one rule per scope (NULLs would not collide in a constraint on team_id/member_id).
+    """
+
+    __tablename__ = "coaching_rule"
+    __table_args__ = (sa.UniqueConstraint("workspace_id", "scope", name="uq_coaching_rule_scope"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    scope: str = Field(max_length=40)
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="CASCADE")
+    member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="CASCADE")
+    enabled: bool = True  # False: `checkin off`
+    weekday: int = 0  # 0 Monday .. 6 Sunday
+    minute: int = 9 * 60  # minutes after local midnight
+    cadence: Cadence = Field(default=Cadence.WEEKLY, sa_type=enum_column_type(Cadence))
+    updated_at: datetime = _created()
+
+
+class WorkspaceCoaching(SQLModel, table=True):
+    """Workspace-wide coaching settings that are not a schedule."""
+
+    __tablename__ = "workspace_coaching"
+
+    workspace_id: int = Field(foreign_key="workspace.id", primary_key=True, ondelete="CASCADE")
+    reminder_hours: int = 24  # after a check-in prompt; 0: no reminders
+
+
+class MemberCoaching(SQLModel, table=True):
+    """One member's place in the check-in schedule: when their next prompt is due, and their last one.
+
+    `next_due_at` is recomputed whenever a rule, their time zone or their pause changes, and after each
+    planning, so that a tick reads only the rows that have come due (through ix_member_coaching_due).
+    """
+
+    __tablename__ = "member_coaching"
+    __table_args__ = (
+        sa.Index("ix_member_coaching_due", "next_due_at"),
+        sa.Index("ix_member_coaching_remind", "remind_at"),
+    )
+
+    member_id: int = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    workspace_id: int = _workspace_fk()
+    tz: str = Field(default="UTC", max_length=64)  # the zone next_due_at was computed in
+    next_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: check-ins are off
+    due_period: str | None = Field(default=None, max_length=10)  # the local date of that slot
+    paused_until: date | None = None  # inclusive, in their zone; date.max: until `okr resume`
+    prompt_period: str | None = Field(default=None, max_length=10)  # the last prompt planned
+    prompted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    prompt_key_results: str | None = Field(default=None, max_length=2000)  # its key result ids, "3,5,8"
+    remind_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # None: no reminder pending
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    cycle_end_asked: str | None = Field(default=None, max_length=7)  # the last cycle they were asked to close
+
+
+class ChannelSetting(SQLModel, table=True):
+    """Where celebrations or digests of the workspace (or of one team) go; digests also say when.
+
+    A digest keeps the statuses it last reported, per objective, so that the next one can say what changed
+    since last week (`last_statuses`, JSON: {"<objective id>": "on-track" | "at-risk" | "behind"}).
+    """
+
+    __tablename__ = "channel_setting"
+    __table_args__ = (
+        sa.UniqueConstraint("workspace_id", "purpose", "scope", name="uq_channel_setting_scope"),
+        sa.Index("ix_channel_setting_due", "next_due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = _workspace_fk()
+    purpose: ChannelPurpose = Field(sa_type=enum_column_type(ChannelPurpose))
+    scope: str = Field(max_length=40)  # "workspace" or "team:<id>"
+    team_id: int | None = Field(default=None, foreign_key="team.id", ondelete="CASCADE")
+    conversation: str = Field(
+        sa_type=sa.Text
+    )  # ConversationRef.opaque: a Slack channel id, a Teams reference
+    label: str = Field(max_length=NAME_LEN)  # how to name it to people: "#wins"
+    weekday: int | None = None  # digests
+    minute: int | None = None  # digests, in the workspace's default_tz
+    next_due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    due_period: str | None = Field(default=None, max_length=10)
+    last_statuses: str | None = Field(default=None, sa_type=sa.Text)
+    updated_at: datetime = _created()

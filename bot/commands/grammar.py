@@ -8,7 +8,9 @@ maps the words people type (aliases included) to them.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import NoReturn
 
 from bot.commands.tokens import (
@@ -29,9 +31,14 @@ from bot.commands.tokens import (
 from bot.commands.types import (
     Align,
     Archive,
+    ChannelRef,
     CheckIn,
     Command,
     CompleteInitiative,
+    ConfigCelebrate,
+    ConfigCheckin,
+    ConfigDigest,
+    ConfigReminder,
     CycleClose,
     CycleList,
     Delete,
@@ -43,11 +50,17 @@ from bot.commands.types import (
     NewInitiative,
     NewKeyResult,
     NewObjective,
+    Pause,
     Ref,
     RefKind,
     Rename,
+    Resume,
+    SetMyCheckin,
     SetOwner,
     Show,
+    ShowConfig,
+    ShowDigest,
+    ShowSettings,
     TeamAdd,
     TeamCreate,
     UsageError,
@@ -57,6 +70,7 @@ from bot.commands.types import (
 from bot.commands.usage import ALIASES, COMMANDS_HINT, USAGE
 from bot.domain.enums import KRKind
 from bot.domain.numbers import parse_number, unit_of
+from bot.domain.schedules import Cadence, Slot, cadence_of, minute_of, weekday_of
 
 _KIND_NAMES = {
     RefKind.OBJECTIVE: ("objective", "an objective", "O12"),
@@ -529,6 +543,166 @@ def _parse_team(args: _Args) -> Command:
     return TeamAdd(name, tuple(members))
 
 
+# -- coaching: settings, pause, config, digest ---------------------------------------------------------------
+
+_OFF_WORDS = ("off", "none", "never", "stop", "disable")
+_RESET_WORDS = ("default", "reset", "inherit")
+_SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>", re.IGNORECASE)
+_PLAIN_CHANNEL = re.compile(r"#([^\s#<>]+)")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def _slot(args: _Args, words: list[Token], *, weekly_only: bool = False) -> Slot:
+    """`friday 15:00`, `15:00 fri every 2 weeks`, `monday 9am monthly` -> a Slot."""
+    weekday: int | None = None
+    minute: int | None = None
+    rest: list[str] = []
+    for token in words:
+        day, clock = weekday_of(token.text), minute_of(token.text)
+        if day is not None and weekday is None:
+            weekday = day
+        elif clock is not None and minute is None:
+            minute = clock
+        else:
+            rest.append(token.text)
+    if weekday is None:
+        if rest:
+            args.fail(f"{_shown(rest[0])} is not a day of the week: write it like friday 15:00")
+        args.fail("Give the day, like friday 15:00")
+    if minute is None:
+        args.fail("Give the time on the 24-hour clock, like friday 15:00")
+    cadence = Cadence.WEEKLY
+    if rest:
+        found = cadence_of(" ".join(rest))
+        if found is None:
+            args.fail(f"{_shown(' '.join(rest))} is not how often: use weekly, every 2 weeks or monthly")
+        cadence = found
+    if weekly_only and cadence is not Cadence.WEEKLY:
+        args.fail("Digests are weekly: give just the day and time, like friday 16:00")
+    return Slot(weekday, minute, cadence)
+
+
+def _team_option(args: _Args, options: _Options) -> str | None:
+    team = options.value("team")
+    if team is not None and not team.strip():
+        args.fail('--team needs the team\'s name, like --team "Growth Marketing"')
+    return " ".join(team.split()) if team is not None else None
+
+
+def _channel(args: _Args, token: Token | None) -> ChannelRef:
+    if token is None:
+        args.fail("Give the channel, like #wins, or here for this conversation")
+    if token.text.lower() == "here":
+        return ChannelRef(here=True)
+    if match := _SLACK_CHANNEL.fullmatch(token.text):
+        return ChannelRef(match[1], (match[2] or "").strip() or None)
+    if match := _PLAIN_CHANNEL.fullmatch(token.text):
+        return ChannelRef(None, match[1])
+    args.fail(f"{_shown(token.text)} is not a channel: write it like #wins, or here for this conversation")
+
+
+def _parse_settings(args: _Args) -> Command:
+    args.options()
+    what = args.pop()
+    if what is None:
+        return ShowSettings()
+    if what.text.lower() not in ("checkin", "check-in", "checkins"):
+        args.fail(f'Unknown setting {_shown(what.text)}: use "okr settings checkin friday 15:00"')
+    word = args.peek_word()
+    if word in _OFF_WORDS or word in _RESET_WORDS:
+        args.pop()
+        args.end()
+        return SetMyCheckin(None, reset=word in _RESET_WORDS)
+    if not args.words:
+        args.fail('"okr settings checkin" needs a day and a time, like friday 15:00, or off')
+    return SetMyCheckin(_slot(args, args.rest()))
+
+
+def _parse_pause(args: _Args) -> Command:
+    args.options()
+    if args.peek_word() == "until":
+        args.pop()
+        if not args.words:
+            args.fail('"okr pause until" needs a date, like 2026-12-24')
+    token = args.pop()
+    args.end()
+    if token is None:
+        return Pause(None)
+    match = _ISO_DATE.fullmatch(token.text)
+    try:
+        if match is None:
+            raise ValueError
+        return Pause(date(int(match[1]), int(match[2]), int(match[3])))
+    except ValueError:
+        args.fail(f"{_shown(token.text)} is not a date: write it like 2026-12-24")
+
+
+def _parse_resume(args: _Args) -> Command:
+    args.options()
+    args.end()
+    return Resume()
+
+
+def _parse_digest(args: _Args) -> Command:
+    options = args.options(values=("team",))
+    args.end()
+    return ShowDigest(_team_option(args, options))
+
+
+def _parse_config(args: _Args) -> Command:
+    options = args.options(values=("team",))
+    team = _team_option(args, options)
+    what = args.pop()
+    if what is None:
+        if team is not None:
+            args.fail("--team goes with checkin, celebrate or digest")
+        return ShowConfig()
+    name = what.text.lower()
+    word = args.peek_word()
+    off = word in _OFF_WORDS
+    if name in ("checkin", "check-in", "checkins"):
+        if off or word in _RESET_WORDS:
+            args.pop()
+            args.end()
+            if word in _RESET_WORDS and team is None:
+                args.fail('"default" goes with --team: okr config checkin default --team Growth')
+            return ConfigCheckin(None, team, reset=word in _RESET_WORDS)
+        if not args.words:
+            args.fail('"okr config checkin" needs a day and a time, like monday 09:00, or off')
+        return ConfigCheckin(_slot(args, args.rest()), team)
+    if name in ("celebrate", "celebrations", "celebration"):
+        if off:
+            args.pop()
+            args.end()
+            return ConfigCelebrate(None, team)
+        channel = _channel(args, args.pop())
+        args.end()
+        return ConfigCelebrate(channel, team)
+    if name in ("digest", "digests"):
+        if off:
+            args.pop()
+            args.end()
+            return ConfigDigest(None, None, team)
+        channel = _channel(args, args.pop())
+        if not args.words:
+            args.fail('"okr config digest" needs the day and time too, like #leads friday 16:00')
+        return ConfigDigest(channel, _slot(args, args.rest(), weekly_only=True), team)
+    if name in ("reminder", "reminders", "remind"):
+        if team is not None:
+            args.fail("Reminders are set for the whole workspace: leave out --team")
+        token = args.pop()
+        args.end()
+        if token is None:
+            args.fail('"okr config reminder" needs hours, like 24h, or off')
+        if token.text.lower() in _OFF_WORDS:
+            return ConfigReminder(None)
+        digits = token.text.lower().removesuffix("hours").removesuffix("hour").removesuffix("h")
+        if not digits.isascii() or not digits.isdigit() or not 1 <= int(digits) <= 7 * 24:
+            args.fail(f"{_shown(token.text)} is not a number of hours from 1 to 168: write it like 24h")
+        return ConfigReminder(int(digits))
+    args.fail(f"Unknown setting {_shown(what.text)}: use checkin, celebrate, digest or reminder")
+
+
 _VERBS: dict[str, Callable[[_Args], Command]] = {
     "help": _parse_help,
     "list": _parse_list,
@@ -547,4 +721,9 @@ _VERBS: dict[str, Callable[[_Args], Command]] = {
     "export": _parse_export,
     "team": _parse_team,
     "workspace": _parse_workspace,
+    "settings": _parse_settings,
+    "pause": _parse_pause,
+    "resume": _parse_resume,
+    "digest": _parse_digest,
+    "config": _parse_config,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.commands import types as c
+from bot.commands.coaching import run_coaching
 from bot.commands.usage import help_text
 from bot.domain.numbers import format_value
 from bot.domain.progress import score_verdict
@@ -139,6 +140,11 @@ async def run(ctx: Context, command: c.Command, *, words: str = "") -> Response:
             text = ", ".join(m.display_name for m in joined) or "nobody new"
             hints = (f"Already in it: {', '.join(m.display_name for m in already)}.",) if already else ()
             return messages.notice(f"Added to {team.name}: {text}", hints=hints)
+        case (
+            c.ShowSettings() | c.SetMyCheckin() | c.Pause() | c.Resume() | c.ShowConfig() | c.ConfigCheckin()
+            | c.ConfigCelebrate() | c.ConfigDigest() | c.ConfigReminder() | c.ShowDigest()
+        ):  # fmt: skip
+            return await run_coaching(ctx, command)
     raise OkrError("I don't know that command.", "okr help lists them all.")  # pragma: no cover
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from bot.domain.enums import Confidence, KRKind
+from bot.domain.schedules import Slot
 
 
 class RefKind(StrEnum):
@@ -175,6 +177,74 @@ class TeamAdd:
     members: tuple[UserRef, ...]
 
 
+@dataclass(frozen=True)
+class ChannelRef:
+    """A channel as typed: Slack's `<#C123ABC|name>` carries an id; `here` is where the command was typed."""
+
+    channel_id: str | None = None
+    name: str | None = None
+    here: bool = False
+
+    def __str__(self) -> str:
+        return "here" if self.here else f"#{self.name or self.channel_id}"
+
+
+@dataclass(frozen=True)
+class ShowSettings:
+    """`okr settings`: the caller's check-in schedule, zone and pause."""
+
+
+@dataclass(frozen=True)
+class SetMyCheckin:
+    slot: Slot | None  # None: `off`
+    reset: bool = False  # `default`: drop the caller's own rule, follow the team's or the workspace's
+
+
+@dataclass(frozen=True)
+class Pause:
+    until: date | None  # inclusive; None: until `okr resume`
+
+
+@dataclass(frozen=True)
+class Resume:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowConfig:
+    """`okr config`: the workspace's coaching settings."""
+
+
+@dataclass(frozen=True)
+class ConfigCheckin:
+    slot: Slot | None  # None: `off`
+    team: str | None = None  # None: the workspace default
+    reset: bool = False  # `default`: drop the team's rule (the workspace's, back to Monday 09:00)
+
+
+@dataclass(frozen=True)
+class ConfigCelebrate:
+    channel: ChannelRef | None  # None: `off`
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class ConfigDigest:
+    channel: ChannelRef | None  # None: `off`
+    slot: Slot | None = None  # weekly, in the workspace's zone; given with a channel
+    team: str | None = None
+
+
+@dataclass(frozen=True)
+class ConfigReminder:
+    hours: int | None  # None: `off`
+
+
+@dataclass(frozen=True)
+class ShowDigest:
+    team: str | None = None
+
+
 Command = (
     Help
     | ListObjectives
@@ -195,6 +265,16 @@ Command = (
     | TeamCreate
     | TeamAdd
     | WorkspaceDelete
+    | ShowSettings
+    | SetMyCheckin
+    | Pause
+    | Resume
+    | ShowConfig
+    | ConfigCheckin
+    | ConfigCelebrate
+    | ConfigDigest
+    | ConfigReminder
+    | ShowDigest
 )
 
 

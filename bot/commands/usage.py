@@ -29,6 +29,14 @@ USAGE: dict[str, str] = {
     "export": "okr export [csv | json]",
     "team": "okr team create <name>\nokr team add <name> @user [@user ...]",
     "workspace": "okr workspace delete [--yes]",
+    "settings": "okr settings [checkin <day> <time> [weekly | every 2 weeks | monthly]]\nokr settings checkin off | default",
+    "pause": "okr pause [until 2026-12-24]",
+    "resume": "okr resume",
+    "digest": "okr digest [--team <name>]",
+    "config": (
+        "okr config [checkin <day> <time> [every 2 weeks|monthly] | checkin off|default] [--team <name>]\n"
+        "okr config celebrate|digest #channel|here|off [<day> <time>] [--team <name>] | reminder 24h|off"
+    ),
 }
 
 SUMMARY: dict[str, str] = {
@@ -49,6 +57,11 @@ SUMMARY: dict[str, str] = {
     "export": "Export the objectives and key results as CSV or JSON.",
     "team": "Create a team, or add people to one.",
     "workspace": "Delete all of this workspace's OKR data, after you confirm (admins only).",
+    "settings": "Show or change when you are asked to check in.",
+    "pause": "Pause your check-in prompts, say for a vacation.",
+    "resume": "Get your check-in prompts again after a pause.",
+    "digest": "Show the weekly digest now, only to you.",
+    "config": "Admins: check-in defaults, celebration and digest channels, reminders.",
 }
 
 # Other words people type for a command; `okr help` names them under the command.
@@ -57,9 +70,9 @@ ALIASES: dict[str, str] = {"check-in": "checkin", "ci": "checkin"}
 _GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Objectives", ("list", "show", "new", "align", "owner", "rename", "archive", "delete")),
     ("Key results", ("kr", "initiative", "done")),
-    ("Check-ins", ("checkin",)),
+    ("Check-ins", ("checkin", "settings", "pause", "resume", "digest")),
     ("Teams & cycles", ("team", "cycle")),
-    ("Other", ("export", "workspace", "help")),
+    ("Other", ("config", "export", "workspace", "help")),
 )
 
 _EXAMPLES: dict[str, tuple[str, ...]] = {
@@ -92,6 +105,19 @@ _EXAMPLES: dict[str, tuple[str, ...]] = {
     "export": ("okr export", "okr export json"),
     "team": ("okr team create Growth Marketing", "okr team add Growth Marketing @jane @omar"),
     "workspace": ("okr workspace delete",),
+    "settings": (
+        "okr settings",
+        "okr settings checkin friday 15:00 every 2 weeks",
+        "okr settings checkin off",
+    ),
+    "pause": ("okr pause until 2026-12-24", "okr pause"),
+    "resume": ("okr resume",),
+    "digest": ("okr digest", "okr digest --team Growth"),
+    "config": (
+        "okr config checkin friday 15:00 --team Growth",
+        "okr config celebrate #wins",
+        "okr config digest #leads friday 16:00",
+    ),
 }
 
 # The usage attached to an unknown command: what the commands are called.

@@ -75,3 +75,10 @@ class Status(StrEnum):
     @property
     def label(self) -> str:
         return {Status.ON_TRACK: "on track", Status.AT_RISK: "at risk", Status.BEHIND: "behind"}[self]
+
+
+class ChannelPurpose(StrEnum):
+    """What the bot posts in a configured channel."""
+
+    CELEBRATE = "celebrate"
+    DIGEST = "digest"

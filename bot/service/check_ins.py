@@ -11,6 +11,7 @@ from bot.domain.progress import is_achieved
 from bot.service import validate
 from bot.service.context import Context
 from bot.service.errors import OkrError
+from bot.service.events import CheckedIn as CheckedInEvent
 from bot.service.events import KeyResultAchieved, ObjectiveAchieved, OkrChanged
 from bot.service.key_results import require_active
 from bot.service.permissions import require_edit_key_result
@@ -59,6 +60,7 @@ async def check_in(
     key_result.last_checkin_at = ctx.now
     key_result.last_confidence = confidence
     key_result.updated_at = ctx.now
+    ctx.events.append(CheckedInEvent(key_result.id, ctx.me_id, key_result.owner_id, ctx.now))
     reached = is_achieved(key_result.kind, key_result.start_value, key_result.target_value, value)
     # achieved_at is set once and kept: dipping below the target and back does not celebrate again.
     achieved_now = reached and key_result.achieved_at is None

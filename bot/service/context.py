@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.cycles import Cycle
 from bot.domain.enums import Platform
+from bot.invocation import ConversationRef
 from bot.service.events import DomainEvent
 from storage.repository import WorkspaceRepository
 from storage.tables import Member, Workspace
@@ -20,6 +21,8 @@ class Context:
     me: Member
     now: datetime
     events: list[DomainEvent] = field(default_factory=list)
+    # Where the command was typed: `okr config celebrate here` names it. None outside an invocation.
+    conversation: ConversationRef | None = None
 
     @property
     def platform(self) -> Platform:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -26,4 +27,14 @@ class OkrChanged:
     member_id: int
 
 
-DomainEvent = KeyResultAchieved | ObjectiveAchieved | OkrChanged
+@dataclass(frozen=True)
+class CheckedIn:
+    """Someone checked in on a key result (from any path: command, form, card, DM)."""
+
+    key_result_id: int
+    member_id: int  # who checked in
+    owner_id: int | None  # the key result's owner: whose check-in prompt it answers
+    at: datetime
+
+
+DomainEvent = KeyResultAchieved | ObjectiveAchieved | OkrChanged | CheckedIn

@@ -13,6 +13,7 @@ from bot.commands.usage import ALIASES, COMMANDS_HINT, SUMMARY, USAGE, help_text
 COMMANDS = [
     "help", "list", "show", "new", "kr", "checkin", "initiative", "done",
     "align", "owner", "rename", "archive", "delete", "cycle", "export", "team", "workspace",
+    "settings", "pause", "resume", "digest", "config",
 ]  # fmt: skip
 MARKUP = re.compile(r"[*`]|_\w+_|\[[^\]]*\]\(|^#|<[!@#]")
 

@@ -226,7 +226,7 @@ async def test_oauth_install_token_rotation_and_socket_mode_url(slack: FakeSlack
     assert (await client_for(slack, refreshed["access_token"]).auth_test())["team_id"] == "T0BETA"
 
     opened = await client_for(slack, slack.app_token).apps_connections_open(app_token=slack.app_token)
-    assert opened["url"].startswith("wss://")
+    assert opened["url"].startswith(f"ws://{slack.host}:{slack.port}/link/")  # the fake's own socket
     wrong_kind = await slack_error(client_for(slack).apps_connections_open(app_token=slack.bot_token))
     assert wrong_kind.response["error"] == "not_allowed_token_type"
 

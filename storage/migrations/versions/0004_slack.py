@@ -1,7 +1,7 @@
 """Slack installations (OAuth), OAuth states, and receipts of retried platform deliveries.
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-24
 
 The three slack_* tables are the schema of slack_sdk's SQLAlchemy installation and OAuth state stores
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
