@@ -186,3 +186,7 @@ class ClosedCycle(SQLModel, table=True):
     objective_count: int
     closed_by_id: int = Field(foreign_key="member.id")
     closed_at: datetime = _created()
+
+
+# The Teams adapter's references live in their own module; importing it registers them on SQLModel.metadata.
+from storage.teams_refs import TeamsConversation, TeamsUser  # noqa: E402, F401
