@@ -112,7 +112,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--as", dest="name", default="maya", help="who you are (default @maya, an admin)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
+    package = commands.add_parser("teams-package", help="write the Teams app package (a zip to upload)")
+    package.add_argument("--app-id", required=True, help="the bot's Microsoft App ID (a GUID)")
+    package.add_argument("--bot-endpoint", required=True, help="https://your.host/api/messages")
+    package.add_argument("--name", default="OKR Bot", help="the app's name in Teams (up to 30 characters)")
+    package.add_argument(
+        "--output", type=Path, default=Path("okrbot-teams.zip"), help="where to write the zip"
+    )
     args = parser.parse_args(argv)
+
+    if args.command == "teams-package":
+        # Imported here: the Bot Framework SDK loads only for the commands that need Teams.
+        from adapters.teams.package import AppInfo, PackageError, build
+
+        try:
+            args.output.write_bytes(build(AppInfo(args.app_id, args.bot_endpoint, name=args.name)))
+        except PackageError as error:
+            package.error(str(error))
+        print(
+            f"Wrote {args.output}: in Teams, Apps > Manage your apps > Upload an app > Upload a custom app."
+        )
+        return 0
 
     settings = load_settings()
     if args.command == "db":

@@ -1,0 +1,148 @@
+"""Bot Framework activities -> the core's Invocation parts, as small pure functions."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from botbuilder.schema import Activity, ChannelAccount, ConversationReference, Mention
+from botbuilder.schema.teams import TeamsChannelData
+
+from bot.domain.enums import Platform
+from bot.invocation import ActionPress, Actor, ConversationRef, FormSubmit
+from bot.views.actions import ActionId, FormId
+
+PERSONAL = "personal"
+_TAGS = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"\s+")
+_AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+
+
+def tenant_id(activity: Activity) -> str | None:
+    """The Microsoft Entra tenant: Teams puts it in channelData, newer payloads also on the conversation."""
+    data = channel_data(activity)
+    if data.tenant is not None and data.tenant.id:
+        return str(data.tenant.id)
+    if activity.conversation is not None and activity.conversation.tenant_id:
+        return str(activity.conversation.tenant_id)
+    return None
+
+
+def channel_data(activity: Activity) -> TeamsChannelData:
+    return TeamsChannelData().deserialize(activity.channel_data or {})
+
+
+def conversation_type(activity: Activity) -> str:
+    """`personal`, `channel` or `groupChat`; the Bot Framework leaves it out for personal chats sometimes."""
+    kind = activity.conversation.conversation_type if activity.conversation else None
+    return str(kind) if kind else PERSONAL
+
+
+def user_id(account: ChannelAccount) -> str:
+    """The id a member has in the core: the Teams user id (29:...), which mentions and the roster carry too."""
+    return str(account.id)
+
+
+def actor(activity: Activity, tenant: str) -> Actor:
+    who = activity.from_property
+    return Actor(
+        Platform.TEAMS,
+        tenant,
+        user_id=user_id(who),
+        display_name=(who.name or "").strip() or user_id(who),
+        tz=activity.local_timezone or None,
+        is_admin=None,  # Teams does not say who administers the tenant
+    )
+
+
+def base_conversation_id(conversation_id: str) -> str:
+    """A channel thread's id is the channel's plus `;messageid=...`; proactive posts go to the channel."""
+    return conversation_id.split(";messageid=")[0]
+
+
+def reference_json(activity: Activity) -> str:
+    """The activity's conversation reference, pointing at the conversation rather than one message in it."""
+    reference = activity.get_conversation_reference()
+    reference.conversation.id = base_conversation_id(reference.conversation.id)
+    reference.activity_id = None
+    return json.dumps(reference.serialize(), sort_keys=True)
+
+
+def reference_of(opaque: str) -> ConversationReference:
+    reference: ConversationReference = ConversationReference().deserialize(json.loads(opaque))
+    return reference
+
+
+def conversation(activity: Activity, tenant: str) -> ConversationRef:
+    return ConversationRef(Platform.TEAMS, tenant, reference_json(activity))
+
+
+def _mentions(activity: Activity) -> list[Mention]:
+    found = []
+    for entity in activity.entities or []:
+        if entity.type == "mention":
+            found.append(Mention().deserialize(entity.serialize()))
+    return found
+
+
+def other_mentions(activity: Activity) -> list[ChannelAccount]:
+    """People mentioned in a message, other than the bot."""
+    bot_id = activity.recipient.id if activity.recipient else None
+    return [m.mentioned for m in _mentions(activity) if m.mentioned is not None and m.mentioned.id != bot_id]
+
+
+def command_text(activity: Activity) -> str:
+    """The words typed, without the bot's @mention, markup or entities; other mentions stay as `<at>Name</at>`."""
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for mention in _mentions(activity):
+        if mention.mentioned is not None and mention.mentioned.id == bot_id and mention.text:
+            text = text.replace(mention.text, " ")
+    # Keep other people's mentions (the core reads `<at>Name</at>`), drop every other tag Teams adds.
+    text = _AT.sub(lambda match: f"\x00{match[1]}\x01", text)
+    text = _TAGS.sub(" ", text)
+    text = html.unescape(text).replace("\xa0", " ")
+    text = text.replace("\x00", "<at>").replace("\x01", "</at>")
+    return _SPACES.sub(" ", text).strip()
+
+
+def card_press(data: Any) -> ActionPress | FormSubmit | None:
+    """A card's `data` (with the inputs Teams merged into it) -> what was pressed; None when it is not ours."""
+    if not isinstance(data, dict):
+        return None
+    if "form" in data:
+        try:
+            form = FormId(data["form"])
+        except ValueError:
+            return None
+        state = data.get("state")
+        values = {
+            str(name): _input_value(value)
+            for name, value in data.items()
+            if name not in ("form", "state", "msteams")
+        }
+        return FormSubmit(form, state if isinstance(state, str) else "", values)
+    if "action" in data:
+        try:
+            action = ActionId(data["action"])
+        except ValueError:
+            return None
+        payload = data.get("payload")
+        return ActionPress(action, payload if isinstance(payload, str) else "")
+    return None
+
+
+def _input_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def execute_data(activity: Activity) -> Any:
+    """The `data` of an Action.Execute, from an `adaptiveCard/action` invoke."""
+    value = activity.value if isinstance(activity.value, dict) else {}
+    action = value.get("action")
+    return action.get("data") if isinstance(action, dict) else None
