@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import struct
 import zipfile
@@ -138,7 +139,7 @@ def _png(width: int, height: int, pixel: Any) -> bytes:
 def _target(x: float, y: float, size: int) -> bool:
     """A target: two rings and a bullseye (an objective, hit)."""
     centre = (size - 1) / 2
-    r = ((x - centre) ** 2 + (y - centre) ** 2) ** 0.5 / (size / 2)
+    r = math.hypot(x - centre, y - centre) / (size / 2)
     return r < 0.16 or 0.32 < r < 0.48 or 0.64 < r < 0.8
 
 
