@@ -64,7 +64,8 @@ def base_conversation_id(conversation_id: str) -> str:
 
 def reference_json(activity: Activity) -> str:
     """The activity's conversation reference, pointing at the conversation rather than one message in it."""
-    reference = activity.get_conversation_reference()
+    # A copy: the reference shares the activity's own conversation object, which replies still need whole.
+    reference = ConversationReference().deserialize(activity.get_conversation_reference().serialize())
     reference.conversation.id = base_conversation_id(reference.conversation.id)
     reference.activity_id = None
     return json.dumps(reference.serialize(), sort_keys=True)
@@ -80,10 +81,13 @@ def conversation(activity: Activity, tenant: str) -> ConversationRef:
 
 
 def _mentions(activity: Activity) -> list[Mention]:
+    # Activity deserialises entities as bare `Entity` objects whose fields sit in additional_properties, and
+    # the SDK's own TurnContext.get_mentions hands those back as they are (no `.mentioned`): rebuild them.
     found = []
     for entity in activity.entities or []:
         if entity.type == "mention":
-            found.append(Mention().deserialize(entity.serialize()))
+            fields = {**(getattr(entity, "additional_properties", None) or {}), **entity.serialize()}
+            found.append(Mention().deserialize(fields))
     return found
 
 
