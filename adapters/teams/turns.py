@@ -7,6 +7,7 @@ from http import HTTPStatus
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, InvokeResponse
 from botbuilder.schema.teams import TeamsChannelAccount
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -204,13 +205,14 @@ class TeamsTurns:
         if any(member.id == bot_id for member in added):
             await self._install(context, tenant)
         elif added and translate.conversation_type(activity) != translate.PERSONAL:
-            # New people in a team the bot is already in: link them too.
+            # New people in a team the bot is already in: link them too (the update names them by id only).
+            members = [await TeamsInfo.get_member(context, member.id) for member in added if member.id]
             await link_members(
                 self.sessions,
                 tenant=tenant,
                 default_tz=self.okr.default_tz,
                 service_url=activity.service_url or "",
-                members=[_teams_account(member) for member in added],
+                members=members,
             )
 
     async def _install(self, context: TurnContext, tenant: str) -> None:

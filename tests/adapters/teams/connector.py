@@ -106,6 +106,14 @@ class FakeConnector:
             body["continuationToken"] = str(start + size)
         return web.json_response(body)
 
+    async def member(self, request: web.Request) -> web.Response:
+        await self._record(request)
+        wanted = unquote(request.raw_path.split("?")[0].split("/")[-1])
+        for member in self.roster:
+            if member["id"] == wanted:
+                return web.json_response(member)
+        return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+
 
 def connector_app(fake: FakeConnector) -> web.Application:
     app = web.Application()
@@ -114,6 +122,7 @@ def connector_app(fake: FakeConnector) -> web.Application:
     app.router.add_post("/v3/conversations/{conversation_id}/activities/{activity_id}", fake.send)
     app.router.add_put("/v3/conversations/{conversation_id}/activities/{activity_id}", fake.update)
     app.router.add_get("/v3/conversations/{conversation_id}/pagedmembers", fake.paged_members)
+    app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", fake.member)
     return app
 
 
