@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 from botbuilder.schema import Activity, ChannelAccount, ConversationReference, Mention
-from botbuilder.schema.teams import TeamsChannelData
 
 from bot.domain.enums import Platform
 from bot.invocation import ActionPress, Actor, ConversationRef, FormSubmit
@@ -22,16 +21,13 @@ _AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 
 def tenant_id(activity: Activity) -> str | None:
     """The Microsoft Entra tenant: Teams puts it in channelData, newer payloads also on the conversation."""
-    data = channel_data(activity)
-    if data.tenant is not None and data.tenant.id:
-        return str(data.tenant.id)
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str) and tenant["id"]:
+        return str(tenant["id"])
     if activity.conversation is not None and activity.conversation.tenant_id:
         return str(activity.conversation.tenant_id)
     return None
-
-
-def channel_data(activity: Activity) -> TeamsChannelData:
-    return TeamsChannelData().deserialize(activity.channel_data or {})
 
 
 def conversation_type(activity: Activity) -> str:
