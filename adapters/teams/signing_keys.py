@@ -30,8 +30,11 @@ TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
 class SigningKeys:
-    def __init__(self, metadata_urls: tuple[str, ...]) -> None:
+    def __init__(
+        self, metadata_urls: tuple[str, ...], *, unknown_key_cooldown: float = UNKNOWN_KEY_COOLDOWN
+    ) -> None:
         self.urls = tuple(dict.fromkeys(metadata_urls))
+        self.unknown_key_cooldown = unknown_key_cooldown
         self._refreshed_at: dict[str, float] = {}  # monotonic time of the last attempt
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -67,7 +70,7 @@ class SigningKeys:
         if kid is None or self.known(kid):
             return
         last = min((self._refreshed_at.get(url, 0.0) for url in self.urls), default=0.0)
-        cooldown = UNKNOWN_KEY_COOLDOWN if self._has_keys() else FAILED_RETRY_AFTER
+        cooldown = self.unknown_key_cooldown if self._has_keys() else FAILED_RETRY_AFTER
         if time.monotonic() - last >= cooldown:
             await self.refresh()
 
