@@ -168,7 +168,7 @@ def _input(field: FormField, value: str | None, error: str | None) -> list[Json]
             number = _number(value)
             if number is not None:
                 element["value"] = number
-        case FieldKind.CHOICE:
+        case FieldKind.CHOICE if field.choices:
             choices = [{"title": choice.label, "value": choice.value} for choice in field.choices]
             element = {"type": "Input.ChoiceSet", "style": "compact", "choices": choices, **common}
             if value:

@@ -1,5 +1,6 @@
 // Parses Adaptive Cards with Microsoft's own renderer library (the `adaptivecards` npm package) targeting 1.5,
-// and prints every validation event it reports, as JSON: {"results": [[event, ...], ...]} (one list per card).
+// and prints, per card, every validation event it reports and the card as the library would write it back:
+// {"results": [{"events": [...], "roundTrip": {...}}, ...]}.
 // Reads a JSON array of cards on stdin. Run with NODE_PATH pointing at the package's install.
 const AC = require("adaptivecards/dist/adaptivecards.js");
 
@@ -13,7 +14,6 @@ function validate(json) {
     events.push({ phase: e.phase, event: e.event, message: e.message });
   }
   const results = card.validateProperties();
-  for (let i = 0; i < results.allIds.length || 0; i++) { /* ids only */ }
   for (const e of results.validationEvents) {
     events.push({ phase: e.phase, event: e.event, message: e.message });
   }
