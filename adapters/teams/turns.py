@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, InvokeResponse
 from botbuilder.schema.teams import TeamsChannelAccount
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +24,7 @@ from bot.views.actions import ActionId, FormId
 from bot.views.cards import Attachment, Form, Response
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 CARD_RESPONSE = "application/vnd.microsoft.card.adaptive"
@@ -41,6 +45,9 @@ REOPEN: dict[FormId, ActionPress | CommandText] = {
 class TeamsTurns:
     def __init__(self, okr: OkrBot) -> None:
         self.okr = okr
+        # Teams sends installationUpdate and conversationUpdate for one install at the same moment; in one
+        # process they take turns (across processes, the unique keys and `_again_on_conflict` settle it).
+        self._installing = asyncio.Lock()
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -73,6 +80,9 @@ class TeamsTurns:
 
     async def _remember(self, context: TurnContext, tenant: str) -> bool:
         """Store a fresh reference (and who wrote) on every activity; True when the conversation is new."""
+        return await _again_on_conflict(lambda: self._store_reference(context, tenant))
+
+    async def _store_reference(self, context: TurnContext, tenant: str) -> bool:
         activity = context.activity
         kind = translate.conversation_type(activity)
         seen = references.Seen(
@@ -216,15 +226,21 @@ class TeamsTurns:
             )
 
     async def _install(self, context: TurnContext, tenant: str) -> None:
+        async with self._installing:
+            await self._install_once(context, tenant)
+
+    async def _install_once(self, context: TurnContext, tenant: str) -> None:
         activity = context.activity
         new = await self._remember(context, tenant)
         members = await roster(context)
-        created = await link_members(
-            self.sessions,
-            tenant=tenant,
-            default_tz=self.okr.default_tz,
-            service_url=activity.service_url or "",
-            members=members,
+        created = await _again_on_conflict(
+            lambda: link_members(
+                self.sessions,
+                tenant=tenant,
+                default_tz=self.okr.default_tz,
+                service_url=activity.service_url or "",
+                members=members,
+            )
         )
         log.info("installed in %s (%d members, %d new)", activity.conversation.id, len(members), created)
         if new:
@@ -234,6 +250,15 @@ class TeamsTurns:
 
 
 # ------------------------------------------------------------------------------------------- helpers
+
+
+async def _again_on_conflict(work: Callable[[], Awaitable[T]]) -> T:
+    """Run a transaction; once more if another instance inserted the same row meanwhile (it exists now)."""
+    try:
+        return await work()
+    except IntegrityError:
+        log.info("a concurrent Teams activity stored the same rows first; trying again")
+        return await work()
 
 
 def _teams_account(account: ChannelAccount) -> TeamsChannelAccount:

@@ -79,3 +79,7 @@ async def teams(engine: AsyncEngine, connector: FakeConnector) -> AsyncIterator[
     app = await build_app([mount])
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield TeamsApp(client, connector, bot, port)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: end to end against Microsoft's Agents Playground (node, slow)")
