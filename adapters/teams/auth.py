@@ -19,6 +19,7 @@ from botframework.connector.auth import (
     BotFrameworkAuthenticationFactory,
 )
 
+from adapters.teams.credentials import ReusedCredentialsFactory
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
@@ -68,13 +69,20 @@ def check_settings(settings: Settings) -> bool:
     return True
 
 
-def authentication(settings: Settings, endpoints: TeamsEndpoints) -> BotFrameworkAuthentication:
+def credentials_factory(settings: Settings) -> ReusedCredentialsFactory:
+    """The app's outbound credentials (none without an app id), one per scope, kept across turns."""
     configuration = SimpleNamespace(
         APP_ID=settings.microsoft_app_id,
         APP_PASSWORD=settings.microsoft_app_password,
         APP_TYPE=settings.microsoft_app_type if settings.microsoft_app_id else "MultiTenant",
         APP_TENANTID=settings.microsoft_app_tenant_id,
     )
+    return ReusedCredentialsFactory(ConfigurationServiceClientCredentialFactory(configuration))
+
+
+def authentication(
+    endpoints: TeamsEndpoints, credentials: ReusedCredentialsFactory
+) -> BotFrameworkAuthentication:
     return BotFrameworkAuthenticationFactory.create(
         validate_authority=True,
         to_channel_from_bot_login_url=endpoints.login_url,
@@ -84,5 +92,5 @@ def authentication(settings: Settings, endpoints: TeamsEndpoints) -> BotFramewor
         to_bot_from_channel_open_id_metadata_url=endpoints.openid_metadata_url,
         to_bot_from_emulator_open_id_metadata_url=endpoints.emulator_openid_metadata_url,
         caller_id=CallerIdConstants.public_azure_channel,
-        credential_factory=ConfigurationServiceClientCredentialFactory(configuration),
+        credential_factory=credentials,
     )

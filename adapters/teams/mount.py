@@ -6,7 +6,7 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
 from adapters.server import Mount
-from adapters.teams.auth import TeamsEndpoints, authentication, check_settings
+from adapters.teams.auth import TeamsEndpoints, authentication, check_settings, credentials_factory
 from adapters.teams.chat_port import RetryPolicy, TeamsChatPort
 from adapters.teams.endpoint import MessagesEndpoint, log_turn_error
 from adapters.teams.signing_keys import SigningKeys
@@ -31,7 +31,8 @@ def teams_mount(
     """
     endpoints = endpoints or TeamsEndpoints()
     authenticated = check_settings(settings)
-    auth = authentication(settings, endpoints)
+    credentials = credentials_factory(settings)
+    auth = authentication(endpoints, credentials)
     adapter = CloudAdapter(auth)
     adapter.on_turn_error = log_turn_error
     keys = SigningKeys(endpoints.metadata_urls) if authenticated else None
@@ -43,14 +44,17 @@ def teams_mount(
     async def mount(app: web.Application) -> None:
         app.router.add_post(MESSAGES_PATH, endpoint.handle)
         if keys is not None:
-            # Fetch the signing keys before the first request, and keep them fresh off the request path.
-            async def start_keys(app: web.Application) -> None:
+            # Fetch the signing keys before the first request, and keep them (and the app's outbound token)
+            # fresh off the request path.
+            async def start(app: web.Application) -> None:
                 await keys.start()
+                credentials.start()
 
-            async def stop_keys(app: web.Application) -> None:
+            async def stop(app: web.Application) -> None:
                 await keys.stop()
+                await credentials.stop()
 
-            app.on_startup.append(start_keys)
-            app.on_cleanup.append(stop_keys)
+            app.on_startup.append(start)
+            app.on_cleanup.append(stop)
 
     return mount, port

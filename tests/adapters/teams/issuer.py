@@ -52,6 +52,9 @@ class LocalIssuer:
             openid_metadata_url=f"{self.base_url}/v1/.well-known/openidconfiguration",
             emulator_openid_metadata_url=f"{self.base_url}/emulator/.well-known/openid-configuration",
             token_issuer=ISSUER,
+            # The bot's own token comes from here too: MSAL refuses a plain-http authority at once, so a test
+            # never reaches out to Microsoft's login service.
+            login_url=f"{self.base_url}/botframework.com/oauth2/v2.0/token",
         )
 
     def token(self, key: SigningKey, *, service_url: str, audience: str, **claims: Any) -> str:

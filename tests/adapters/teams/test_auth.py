@@ -82,6 +82,17 @@ async def test_a_valid_token_passes(secured: Secured) -> None:
         assert len((await session.exec(select(TeamsConversation))).all()) == 1
 
 
+async def test_the_outbound_credentials_are_built_once_and_reused(
+    secured: Secured, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="adapters.teams.credentials"):
+        assert await secured.post(secured.token()) == 200
+        assert await secured.post(secured.token()) == 200
+    # One token fetch (it fails here: the local login URL is plain http), not one per turn as the SDK does.
+    fetches = [r for r in caplog.records if r.name == "adapters.teams.credentials"]
+    assert len(fetches) == 1, fetches
+
+
 @pytest.mark.parametrize(
     "case",
     ["missing header", "wrong audience", "wrong issuer", "expired", "unknown key", "channel not endorsed",
