@@ -25,9 +25,13 @@ def tenant_id(activity: Activity) -> str | None:
     tenant = data.get("tenant")
     if isinstance(tenant, dict) and isinstance(tenant.get("id"), str) and tenant["id"]:
         return str(tenant["id"])
-    if activity.conversation is not None and activity.conversation.tenant_id:
-        return str(activity.conversation.tenant_id)
-    return None
+    conversation = activity.conversation
+    if conversation is None:
+        return None
+    # The schema maps `tenant_id` to "tenantID"; Teams sends "tenantId", which lands in additional_properties.
+    extra = getattr(conversation, "additional_properties", None) or {}
+    tenant = conversation.tenant_id or extra.get("tenantId")
+    return str(tenant) if isinstance(tenant, str) and tenant else None
 
 
 def conversation_type(activity: Activity) -> str:
