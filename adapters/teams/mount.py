@@ -6,6 +6,7 @@ from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
 from adapters.server import Mount
+from adapters.teams import sdk_fixes
 from adapters.teams.auth import TeamsEndpoints, authentication, check_settings, credentials_factory
 from adapters.teams.chat_port import RetryPolicy, TeamsChatPort
 from adapters.teams.endpoint import MessagesEndpoint, log_turn_error
@@ -29,6 +30,7 @@ def teams_mount(
 
     `endpoints` and `retry` exist for tests (a local token issuer, short back-offs); production passes neither.
     """
+    sdk_fixes.apply()
     endpoints = endpoints or TeamsEndpoints()
     authenticated = check_settings(settings)
     credentials = credentials_factory(settings)
