@@ -12,4 +12,4 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 
 def apply() -> None:
-    ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+    ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
