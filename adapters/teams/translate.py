@@ -45,13 +45,14 @@ def user_id(account: ChannelAccount) -> str:
     return str(account.id)
 
 
-def actor(activity: Activity, tenant: str) -> Actor:
+def actor(activity: Activity, tenant: str, *, known_name: str | None = None) -> Actor:
+    """Who acted. Some activities carry no name: `known_name` (what we stored) keeps theirs from being lost."""
     who = activity.from_property
     return Actor(
         Platform.TEAMS,
         tenant,
         user_id=user_id(who),
-        display_name=(who.name or "").strip() or user_id(who),
+        display_name=(who.name or "").strip() or known_name or user_id(who),
         tz=activity.local_timezone or None,
         is_admin=None,  # Teams does not say who administers the tenant
     )
@@ -102,8 +103,13 @@ def command_text(activity: Activity) -> str:
     text = activity.text or ""
     bot_id = activity.recipient.id if activity.recipient else None
     for mention in _mentions(activity):
-        if mention.mentioned is not None and mention.mentioned.id == bot_id and mention.text:
+        if mention.mentioned is None or not mention.text:
+            continue
+        if mention.mentioned.id == bot_id:
             text = text.replace(mention.text, " ")
+        elif mention.mentioned.name:
+            # People may shorten a mention to a first name ("<at>Sam</at>"): the entity has the full name.
+            text = text.replace(mention.text, f"<at>{mention.mentioned.name}</at>")
     # Keep other people's mentions (the core reads `<at>Name</at>`), drop every other tag Teams adds.
     text = _AT.sub(lambda match: f"\x00{match[1]}\x01", text)
     text = _TAGS.sub(" ", text)

@@ -22,6 +22,7 @@ from bot.core import OkrBot
 from bot.invocation import ActionPress, CommandText, FormSubmit, Invocation
 from bot.views.actions import ActionId, FormId
 from bot.views.cards import Attachment, Form, Response
+from storage.repository import WorkspaceRepository
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -151,22 +152,33 @@ class TeamsTurns:
         if not mentioned:
             return
         accounts = [_teams_account(account) for account in mentioned if account.id]
-        await link_members(
-            self.sessions,
-            tenant=tenant,
-            default_tz=self.okr.default_tz,
-            service_url=context.activity.service_url or "",
-            members=accounts,
+        await _again_on_conflict(
+            lambda: link_members(
+                self.sessions,
+                tenant=tenant,
+                default_tz=self.okr.default_tz,
+                service_url=context.activity.service_url or "",
+                members=accounts,
+            )
         )
 
     async def _ask(
         self, context: TurnContext, tenant: str, what: CommandText | ActionPress | FormSubmit
     ) -> Response:
         activity = context.activity
-        invocation = Invocation(
-            translate.actor(activity, tenant), translate.conversation(activity, tenant), what
+        known = (
+            None if (activity.from_property.name or "").strip() else await self._known_name(context, tenant)
         )
-        return await self.okr.handle(invocation)
+        who = translate.actor(activity, tenant, known_name=known)
+        return await self.okr.handle(Invocation(who, translate.conversation(activity, tenant), what))
+
+    async def _known_name(self, context: TurnContext, tenant: str) -> str | None:
+        async with self.sessions() as session:
+            workspace = await references.workspace_of(session, tenant, default_tz=self.okr.default_tz)
+            assert workspace.id is not None
+            repo = WorkspaceRepository(session=session, workspace_id=workspace.id)
+            member = await repo.member_by_user_id(translate.user_id(context.activity.from_property))
+            return member.display_name if member is not None else None
 
     async def _redraw_form(
         self, context: TurnContext, tenant: str, what: FormSubmit, errors: dict[str, str]

@@ -115,6 +115,15 @@ async def test_other_peoples_mentions_name_members(teams: TeamsApp) -> None:
     assert (owner.platform_user_id, owner.display_name) == (SAM, "Sam Okafor")
 
 
+async def test_an_activity_without_a_name_keeps_the_name_we_know(teams: TeamsApp) -> None:
+    await teams.say("help")
+    nameless = teams.activity("personal_message", text="list")
+    del nameless["from"]["name"]
+    await teams.post(nameless)
+    [maya] = await rows(teams, select(Member))
+    assert maya.display_name == "Maya Lopez"
+
+
 async def test_a_usage_error_is_one_line_with_a_hint_and_writes_nothing(teams: TeamsApp) -> None:
     await teams.say("checkin KR99 nonsense")
     card = teams.connector.cards()[-1]

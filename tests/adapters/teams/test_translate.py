@@ -38,6 +38,20 @@ def test_the_bots_mention_and_markup_are_stripped(text: str, expected: str) -> N
     assert translate.command_text(activity) == expected
 
 
+def test_a_shortened_mention_becomes_the_full_name() -> None:
+    activity = message("<at>OKR</at> owner KR1 <at>Sam</at>", (BOT, "OKR"))
+    activity.entities[0].additional_properties = {
+        "text": "<at>OKR</at>",
+        "mentioned": {"id": BOT, "name": "OKR"},
+    }
+    activity.entities.append(
+        type(activity.entities[0])().deserialize(
+            {"type": "mention", "text": "<at>Sam</at>", "mentioned": {"id": "29:sam", "name": "Sam Okafor"}}
+        )
+    )
+    assert translate.command_text(activity) == "owner KR1 <at>Sam Okafor</at>"
+
+
 def test_other_mentions_are_the_people_named() -> None:
     activity = message("<at>OKR</at> owner KR1 <at>Sam Okafor</at>", (BOT, "OKR"), ("29:sam", "Sam Okafor"))
     assert [(a.id, a.name) for a in translate.other_mentions(activity)] == [("29:sam", "Sam Okafor")]
