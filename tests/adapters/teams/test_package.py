@@ -8,12 +8,15 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from adapters.cli import main
 from adapters.teams.package import MANIFEST_VERSION
+from tests.adapters.teams.npm_cache import install
 
 APP_ID = "0B6C5E2A-1D8F-4C1E-9A7B-2F3E4D5C6B7A"
+APP_MANIFEST_VERSION = "1.1.2"  # Microsoft's schemas for the manifest, v1.0 to v1.30
 
 
 def png_size_and_pixels(data: bytes) -> tuple[int, int, bytes]:
@@ -86,3 +89,15 @@ def test_bad_arguments_get_a_one_line_error_and_write_nothing(
     assert message in error[-1]
     assert error[0].startswith("usage: okrbot teams-package")
     assert not output.exists()
+
+
+def test_the_manifest_is_valid_against_microsofts_own_schema(tmp_path: Path) -> None:
+    # The schemas ship in Microsoft's @microsoft/app-manifest npm package (installed at test time).
+    modules = install("@microsoft/app-manifest", APP_MANIFEST_VERSION)
+    schema_path = modules / "@microsoft" / "app-manifest" / "build" / "json-schemas" / "teams"
+    schema = json.loads((schema_path / f"v{MANIFEST_VERSION}" / "MicrosoftTeams.schema.json").read_text())
+    manifest = json.loads(build(tmp_path).read("manifest.json"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    assert [error.message for error in validator.iter_errors(manifest)] == []
+    broken = {**manifest, "bots": [{**manifest["bots"][0], "scopes": ["everywhere"]}]}
+    assert any("everywhere" in error.message for error in validator.iter_errors(broken))
