@@ -74,6 +74,18 @@ class Playground:
             await asyncio.sleep(0.1)
         raise AssertionError(f"could not install in {conversation}: {last}")
 
+    async def bot_updates(self, message_id: str, within: float = 20) -> dict[str, Any]:
+        """The bot's update of one of its messages."""
+        for _ in range(int(within * 10)):
+            for event in self.events:
+                if (
+                    event.get("action") == "updateMessage"
+                    and event.get("message", {}).get("messageId") == message_id
+                ):
+                    return event
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"no update of {message_id}: {[e.get('action') for e in self.events]}")
+
     def bot_messages(self) -> list[dict[str, Any]]:
         return [e for e in self.events if e.get("action") == "createMessage" and _from_bot(e)]
 
@@ -213,10 +225,24 @@ async def test_install_then_a_personal_command_a_channel_mention_and_a_card_subm
     result = json.dumps(answer)
     assert "42" in result and "Input.Number" not in result, answer
 
+    # The Action.Submit fallback: a message carrying the card's data, answered by updating that card.
+    await playground.say("checkin KR1")
+    form_message = await playground.bot_sends("Check in on KR1")
+    submitted = {
+        "conversation": {"id": playground.personal_chat},
+        "from": {"id": ME},
+        "replyToId": form_message["message"]["messageId"],
+        "value": {**submit["data"], "value": "45", "confidence": "on-track"},
+    }
+    async with playground.http.post(f"{playground.url}/_conversation/v1/submit", json=submitted) as r:
+        assert r.status == 200, await r.text()
+    updated = await playground.bot_updates(form_message["message"]["messageId"])
+    assert "45" in texts(_card(updated)) and not inputs(_card(updated))
+
     async with session_factory(playground.engine)() as session:
         [kr] = (await session.exec(select(KeyResult))).all()
-        assert kr.current_value == 42
-        assert len((await session.exec(select(CheckIn))).all()) == 1
+        assert kr.current_value == 45
+        assert len((await session.exec(select(CheckIn))).all()) == 2
         kinds = {c.kind for c in (await session.exec(select(TeamsConversation))).all()}
         assert kinds == {"personal", "channel"}
         members = (await session.exec(select(Member))).all()
