@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -9,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import Platform
 from storage.repository import get_or_create_workspace
-from storage.tables import Workspace
+from storage.tables import Member, Workspace
 from storage.teams_refs import TeamsConversation, TeamsUser
 from storage.types import utcnow
 
@@ -103,3 +104,8 @@ async def roster_entry(session: AsyncSession, tenant: str, user_id: str) -> Team
         .where(TeamsUser.user_id == user_id)
     )
     return (await session.exec(query)).first()
+
+
+async def members_by_name(session: AsyncSession, workspace_id: int, *, limit: int) -> Sequence[Member]:
+    query = select(Member).where(Member.workspace_id == workspace_id).order_by(Member.name_key).limit(limit)
+    return (await session.exec(query)).all()

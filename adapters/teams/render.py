@@ -8,6 +8,7 @@ the same data). Button data is `{"action": <ActionId>, "payload": <value>}`; for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.domain.enums import Status
@@ -15,6 +16,7 @@ from bot.views.cards import (
     Button,
     ButtonStyle,
     Card,
+    Choice,
     FieldKind,
     Form,
     FormField,
@@ -157,7 +159,7 @@ def card(view: Card) -> Json:
     return _envelope(body, [button_action(b) for b in view.buttons])
 
 
-def _input(field: FormField, value: str | None, error: str | None) -> list[Json]:
+def _input(field: FormField, value: str | None, error: str | None, people: Sequence[Choice]) -> list[Json]:
     common: Json = {"id": field.name, "label": field.label, "isRequired": field.required}
     if field.required:
         common["errorMessage"] = error or f"{field.label} is required."
@@ -171,6 +173,13 @@ def _input(field: FormField, value: str | None, error: str | None) -> list[Json]
         case FieldKind.CHOICE if field.choices:
             choices = [{"title": choice.label, "value": choice.value} for choice in field.choices]
             element = {"type": "Input.ChoiceSet", "style": "compact", "choices": choices, **common}
+            if value:
+                element["value"] = value
+        case FieldKind.USER if people:
+            # A person is their Teams id, which is what the core expects back: pick from the roster, typing to
+            # filter. (Teams' own people picker answers with Entra object ids, and the Playground lacks it.)
+            choices = [{"title": person.label, "value": person.value} for person in people]
+            element = {"type": "Input.ChoiceSet", "style": "filtered", "choices": choices, **common}
             if value:
                 element["value"] = value
         case FieldKind.CHECKBOX:
@@ -210,9 +219,16 @@ def _number(value: str | None) -> float | int | None:
 
 
 def form(
-    view: Form, *, values: dict[str, str | None] | None = None, errors: dict[str, str] | None = None
+    view: Form,
+    *,
+    values: dict[str, str | None] | None = None,
+    errors: dict[str, str] | None = None,
+    people: Sequence[Choice] = (),
 ) -> Json:
-    """An Adaptive Card with inputs; `values` and `errors` redraw a submission that did not validate."""
+    """An Adaptive Card with inputs; `values` and `errors` redraw a submission that did not validate.
+
+    `people` are the choices for person fields (without them, a person is typed as text).
+    """
     values = values or {}
     errors = errors or {}
     body: list[Json] = [_text(view.title, weight="Bolder", size="Medium")]
@@ -220,7 +236,7 @@ def form(
         body.append(_text(view.intro, isSubtle=True, spacing="None"))
     for field in view.fields:
         value = values.get(field.name, field.initial) if field.name in values else field.initial
-        body += _input(field, value, errors.get(field.name))
+        body += _input(field, value, errors.get(field.name), people)
     unknown = [message for name, message in errors.items() if name not in {f.name for f in view.fields}]
     body += [_text(f"⚠ {message}", color="Attention") for message in unknown]
     data = {"form": view.form_id.value, "state": view.state}
@@ -232,11 +248,3 @@ def form(
 
 def attachment(content: Json) -> Json:
     return {"contentType": CARD_CONTENT_TYPE, "content": content}
-
-
-def response_cards(response: Response) -> list[Json]:
-    """Every card a response shows, in order: its cards, then its form."""
-    cards = [card(view) for view in response.cards]
-    if response.form is not None:
-        cards.append(form(response.form))
-    return cards

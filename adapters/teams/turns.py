@@ -21,7 +21,7 @@ from adapters.teams.install import link_members, roster, welcome_card
 from bot.core import OkrBot
 from bot.invocation import ActionPress, CommandText, FormSubmit, Invocation
 from bot.views.actions import ActionId, FormId
-from bot.views.cards import Attachment, Form, Response
+from bot.views.cards import Attachment, Choice, FieldKind, Form, Response
 from storage.repository import WorkspaceRepository
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
 ERROR_RESPONSE = "application/vnd.microsoft.error"
 INSTALL_ACTIONS = ("add", "add-upgrade")
 ATTACHMENT_TEXT_MAX = 20_000
+PEOPLE_MAX = 500  # choices in a person picker; a bigger tenant types to filter them
 
 # How to get a form back from the core, to redraw it with a submission's errors: the same press or command
 # that opened it, with the form's own state as the payload.
@@ -125,9 +126,9 @@ class TeamsTurns:
             await self._answer_submission(context, tenant, what, response, card_id)
         elif card_id and response.replace_original and response.cards:
             await _update(context, card_id, render.card(response.cards[0]))
-            await _send(context, response, skip_first=True)
+            await self._send(context, tenant, response, skip_first=True)
         else:
-            await _send(context, response)
+            await self._send(context, tenant, response)
 
     async def _answer_submission(
         self, context: TurnContext, tenant: str, what: FormSubmit, response: Response, card_id: str | None
@@ -137,14 +138,38 @@ class TeamsTurns:
             if card_id and redrawn is not None:
                 await _update(context, card_id, redrawn)
             else:
-                await _send(context, response)
+                await self._send(context, tenant, response)
             return
         if card_id and response.cards:
             # The form turns into its result ("checked in ✓") instead of staying clickable.
             await _update(context, card_id, render.card(response.cards[0]))
-            await _send(context, response, skip_first=True)
+            await self._send(context, tenant, response, skip_first=True)
         else:
-            await _send(context, response)
+            await self._send(context, tenant, response)
+
+    async def _send(
+        self, context: TurnContext, tenant: str, response: Response, *, skip_first: bool = False
+    ) -> None:
+        cards = [render.card(card) for card in response.cards[1 if skip_first else 0 :]]
+        if response.form is not None:
+            cards.append(render.form(response.form, people=await self._people(tenant, response.form)))
+        if response.errors and not cards:
+            text = "\n".join(f"⚠ {message}" for message in response.errors.values())
+            await context.send_activity(MessageFactory.text(text))
+        for card in cards:
+            await context.send_activity(_card_activity(card))
+        for attachment in response.attachments:
+            await context.send_activity(MessageFactory.text(_attachment_text(attachment)))
+
+    async def _people(self, tenant: str, form: Form) -> tuple[Choice, ...]:
+        """The choices for a form's person fields: the workspace's members, by name, with their Teams ids."""
+        if not any(field.kind is FieldKind.USER for field in form.fields):
+            return ()
+        async with self.sessions() as session:
+            workspace = await references.workspace_of(session, tenant, default_tz=self.okr.default_tz)
+            assert workspace.id is not None
+            members = await references.members_by_name(session, workspace.id, limit=PEOPLE_MAX)
+        return tuple(Choice(member.platform_user_id, member.display_name) for member in members)
 
     async def _link_mentioned(self, context: TurnContext, tenant: str) -> None:
         """People mentioned in a command become members first, so the core can find them by name."""
@@ -190,7 +215,7 @@ class TeamsTurns:
         form: Form | None = reopened.form
         if form is None:
             return None
-        return render.form(form, values=what.values, errors=errors)
+        return render.form(form, values=what.values, errors=errors, people=await self._people(tenant, form))
 
     # ---------------------------------------------------------------------------- Action.Execute invoke
 
@@ -207,14 +232,14 @@ class TeamsTurns:
                     await _invoke_answer(context, _card_body(redrawn))
                     return
             elif response.cards:
-                await _send(context, response, skip_first=True)
+                await self._send(context, tenant, response, skip_first=True)
                 await _invoke_answer(context, _card_body(render.card(response.cards[0])))
                 return
         elif response.replace_original and response.cards:
-            await _send(context, response, skip_first=True)
+            await self._send(context, tenant, response, skip_first=True)
             await _invoke_answer(context, _card_body(render.card(response.cards[0])))
             return
-        await _send(context, response)
+        await self._send(context, tenant, response)
         # The card stays as it was; Teams shows nothing more for this "message" answer.
         await _invoke_answer(context, {"statusCode": 200, "type": MESSAGE_RESPONSE, "value": "Done"})
 
@@ -279,19 +304,6 @@ def _teams_account(account: ChannelAccount) -> TeamsChannelAccount:
 
 def _card_activity(card: dict[str, Any]) -> Activity:
     return MessageFactory.attachment(render.attachment(card))
-
-
-async def _send(context: TurnContext, response: Response, *, skip_first: bool = False) -> None:
-    cards = render.response_cards(response)
-    if skip_first and response.cards:
-        cards = cards[1:]
-    if response.errors and not cards:
-        text = "\n".join(f"⚠ {message}" for message in response.errors.values())
-        await context.send_activity(MessageFactory.text(text))
-    for card in cards:
-        await context.send_activity(_card_activity(card))
-    for attachment in response.attachments:
-        await context.send_activity(MessageFactory.text(_attachment_text(attachment)))
 
 
 def _attachment_text(attachment: Attachment) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlmodel import select
 
-from storage.tables import CheckIn, KeyResult, Objective
-from tests.adapters.teams.conftest import TeamsApp
+from storage.tables import CheckIn, KeyResult, Member, Objective
+from tests.adapters.teams.conftest import SAM, TeamsApp
+from tests.adapters.teams.test_install import ROSTER
 from tests.adapters.teams.test_messages import PERSONAL_CHAT, rows, texts
 
 
@@ -165,3 +166,26 @@ async def test_card_data_we_did_not_make_is_refused_politely(teams: TeamsApp) ->
     response = await teams.post(execute(teams, tampered))
     assert response.status == 200
     assert "out of date" in texts(teams.connector.cards()[-1])
+
+
+async def test_a_person_field_picks_from_the_roster_by_teams_id(teams: TeamsApp) -> None:
+    teams.connector.roster = ROSTER
+    await teams.post(teams.activity("team_install"))
+    await company(teams)
+    await teams.say("show O1")
+    [add] = [a for a in actions(teams.connector.cards()[-1]) if a["title"] == "Add key result"]
+    await teams.post(execute(teams, add["data"]))
+
+    form = teams.connector.cards()[-1]
+    owner = inputs(form)["owner"]
+    assert owner["type"] == "Input.ChoiceSet" and owner["style"] == "filtered"
+    assert {c["title"]: c["value"] for c in owner["choices"]}["Sam Okafor"] == SAM
+    [submit] = form["actions"]
+    data = {**submit["data"], "title": "Reach 200 paying customers", "kind": "increase", "target": "200",
+            "owner": SAM}  # fmt: skip
+    response = await teams.post(execute(teams, data))
+
+    assert "KR2" in texts((await response.json())["value"])
+    [kr] = await rows(teams, select(KeyResult).where(KeyResult.number == 2))
+    [sam] = await rows(teams, select(Member).where(Member.id == kr.owner_id))
+    assert (sam.platform_user_id, sam.display_name) == (SAM, "Sam Okafor")
