@@ -21,7 +21,6 @@ from bot.views.cards import (
     Form,
     FormField,
     Progress,
-    Response,
     Section,
     Tone,
 )
