@@ -11,6 +11,7 @@ from bot.views.cards import (
     Button,
     ButtonStyle,
     Card,
+    Choice,
     Confirm,
     FieldKind,
     Form,
@@ -88,7 +89,10 @@ def test_every_field_kind_and_button_style_renders_valid() -> None:
         Section(text="deep", depth=2),
         Section(),
     ))  # fmt: skip
+    people = (Choice("29:1", "Maya Lopez"), Choice("29:2", "Sam Okafor"))
     cards = [render.card(card), render.form(form), render.form(form, errors={"number": "bad", "other": "x"})]
+    cards.append(render.form(form, people=people, values={"user": "29:2"}))
+    assert any(i.get("style") == "filtered" for i in cards[-1]["body"])
     cards.append(render.card(welcome_card(personal=False)))
     assert problems(cards) == []
 
