@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from adapters.console.repl import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
-from adapters.serve import check_settings, serving_app
+from adapters.serve import SettingsError, check_settings, serving_app
 from adapters.slack.settings import SlackSettingsError
 from bot.config import Settings, load_settings
 from bot.core import OkrBot
@@ -116,7 +116,7 @@ def _serve(settings: Settings, *, host: str, port: int) -> int:
     try:
         check_settings(settings)  # before anything listens: a half-configured platform is a start-up error
         web.run_app(serving_app(settings), host=host, port=port, print=None)
-    except (SlackSettingsError, SecretKeyError, migrate.DatabaseNotMigrated) as error:
+    except (SettingsError, SlackSettingsError, SecretKeyError, migrate.DatabaseNotMigrated) as error:
         print(f"okrbot: {error}", file=sys.stderr)
         return 2
     return 0
@@ -139,7 +139,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=None, help="port to listen on (default PORT or 3000)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
+    package = commands.add_parser("teams-package", help="write the Teams app package (a zip to upload)")
+    package.add_argument("--app-id", required=True, help="the bot's Microsoft App ID (a GUID)")
+    package.add_argument("--bot-endpoint", required=True, help="https://your.host/api/messages")
+    package.add_argument("--name", default="OKR Bot", help="the app's name in Teams (up to 30 characters)")
+    package.add_argument(
+        "--output", type=Path, default=Path("okrbot-teams.zip"), help="where to write the zip"
+    )
     args = parser.parse_args(argv)
+
+    if args.command == "teams-package":
+        # Imported here: the Bot Framework SDK loads only for the commands that need Teams.
+        from adapters.teams.package import AppInfo, PackageError, build
+
+        try:
+            args.output.write_bytes(build(AppInfo(args.app_id, args.bot_endpoint, name=args.name)))
+        except PackageError as error:
+            package.error(str(error))
+        print(
+            f"Wrote {args.output}: in Teams, Apps > Manage your apps > Upload an app > Upload a custom app."
+        )
+        return 0
 
     try:
         settings = load_settings()

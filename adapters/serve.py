@@ -26,8 +26,29 @@ PORTS = web.AppKey("ports", dict[Platform, ChatPort])
 SLACK = web.AppKey("slack", SlackAdapter)
 
 
+class SettingsError(ValueError):
+    """Settings that cannot work together; the message names the one to fix."""
+
+
+def wants_teams(settings: Settings) -> bool:
+    """Teams joins the server when it is configured, and in development even when it is not: then it runs
+    unauthenticated for local testing (the adapter warns loudly, and refuses to in production)."""
+    configured = (
+        settings.microsoft_app_id or settings.microsoft_app_password or settings.microsoft_app_tenant_id
+    )
+    return bool(configured) or settings.okrbot_env != "production"
+
+
 def check_settings(settings: Settings) -> None:
     """Raise the first settings problem, naming the setting, without touching the network or database."""
+    if wants_teams(settings):
+        from adapters.teams.auth import TeamsConfigError
+        from adapters.teams.auth import check_settings as check_teams_settings
+
+        try:
+            check_teams_settings(settings)
+        except TeamsConfigError as error:
+            raise SettingsError(str(error)) from None
     slack = slack_config(settings)
     if slack is not None and slack.secret_key:
         TokenCipher(slack.secret_key)
@@ -51,6 +72,16 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
         ports[Platform.SLACK] = adapter.port
         app_keys[SLACK] = adapter
         log.info("Slack: %s", slack.mode.value)
+    if wants_teams(settings):
+        # Imported only when wanted: the Bot Framework SDK is large and archived upstream.
+        from adapters.teams import teams_mount
+
+        mount, port = teams_mount(settings, bot)
+        mounts.append(mount)
+        ports[Platform.TEAMS] = port
+        log.info(
+            "Teams: %s", "authenticated" if settings.microsoft_app_id else "UNAUTHENTICATED (local testing)"
+        )
     if not mounts:
         log.warning(
             "no Slack or Teams settings: serving /healthz only (try `okrbot console` for a local bot)"

@@ -290,3 +290,7 @@ class ChannelSetting(SQLModel, table=True):
     due_period: str | None = Field(default=None, max_length=10)
     last_statuses: str | None = Field(default=None, sa_type=sa.Text)
     updated_at: datetime = _created()
+
+
+# The Teams adapter's references live in their own module; importing it registers them on SQLModel.metadata.
+from storage.teams_refs import TeamsConversation, TeamsUser  # noqa: E402, F401

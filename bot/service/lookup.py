@@ -61,6 +61,8 @@ def expect_kind(ref: Ref, *kinds: RefKind) -> None:
 async def member(ctx: Context, who: UserRef) -> Member:
     """The member a mention names. Mentions with an id are trusted (the platform made them)."""
     if who.user_id is not None:
+        if who.name is None and (known := await ctx.repo.member_by_user_id(who.user_id)) is not None:
+            return known  # an id alone (a picked person) says nothing new: keep the name we have
         return await ctx.repo.upsert_member(user_id=who.user_id, display_name=who.name or who.user_id)
     name = (who.name or "").strip()
     if not name:
