@@ -41,17 +41,20 @@ async def empty_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
         await engine.dispose()
 
 
-def _with_revision_0002(tmp_path: Path, upgrade_body: str) -> Config:
-    """The real migrations plus a revision 0002 after head: code newer than a database at 0001."""
-    assert head_revision() == "0001", "update this test: revision 0002 exists now"
+# A revision id no real migration will take.
+PROBE = "9999"
+
+
+def _with_probe_revision(tmp_path: Path, upgrade_body: str) -> Config:
+    """The real migrations plus a probe revision after head: code newer than a database at head."""
     versions = tmp_path / "extra_versions"
     versions.mkdir()
     source = "\n".join(
         [
             "import sqlalchemy as sa",
             "from alembic import op",
-            'revision = "0002"',
-            'down_revision = "0001"',
+            f"revision = {PROBE!r}",
+            f"down_revision = {head_revision()!r}",
             "branch_labels = None",
             "depends_on = None",
             "def upgrade():",
@@ -60,7 +63,7 @@ def _with_revision_0002(tmp_path: Path, upgrade_body: str) -> Config:
             "    pass",
         ]
     )
-    (versions / "0002_probe.py").write_text(source + "\n")
+    (versions / f"{PROBE}_probe.py").write_text(source + "\n")
     config = alembic_config()
     config.set_main_option(
         "version_locations", os.pathsep.join([str(MIGRATIONS_DIR / "versions"), str(versions)])
@@ -140,7 +143,7 @@ async def test_downgrade_to_base_empties_the_database_and_upgrade_rebuilds_it(
 async def test_a_failing_migration_leaves_the_database_as_it_was(
     database_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    config = _with_revision_0002(
+    config = _with_probe_revision(
         tmp_path,
         """
         op.create_table("probe", sa.Column("id", sa.Integer, primary_key=True))
@@ -150,7 +153,7 @@ async def test_a_failing_migration_leaves_the_database_as_it_was(
     with pytest.raises(sa.exc.DBAPIError, match="no_such_table"):
         await upgrade(database_url, config=config)
     assert "probe" not in await _table_names(engine)
-    assert await current_revision(engine) == "0001"
+    assert await current_revision(engine) == head_revision()
 
 
 async def test_a_table_rebuilt_by_a_batch_migration_keeps_the_rows_pointing_at_it(
@@ -168,7 +171,7 @@ async def test_a_table_rebuilt_by_a_batch_migration_keeps_the_rows_pointing_at_i
             "INSERT INTO member (workspace_id, platform_user_id, display_name, name_key, tz, is_admin, created_at)"
             " VALUES (1, 'U1', 'Ada', 'ada', 'UTC', false, '2026-11-24 08:00:00')"
         )
-    config = _with_revision_0002(
+    config = _with_probe_revision(
         tmp_path,
         """
         with op.batch_alter_table("workspace") as batch:
@@ -213,24 +216,24 @@ async def test_ensure_migrated_refuses_an_empty_database(empty_engine: AsyncEngi
 
 
 async def test_ensure_migrated_refuses_an_older_revision(engine: AsyncEngine, tmp_path: Path) -> None:
-    newer_code = _with_revision_0002(tmp_path, 'op.create_table("probe", sa.Column("id", sa.Integer))')
+    newer_code = _with_probe_revision(tmp_path, 'op.create_table("probe", sa.Column("id", sa.Integer))')
     with pytest.raises(DatabaseNotMigrated) as refused:
         await ensure_migrated(engine, config=newer_code)
     assert str(refused.value) == (
-        'The database is not up to date (at 0001, code expects 0002): run "okrbot db upgrade".'
+        f'The database is not up to date (at {head_revision()}, code expects {PROBE}): run "okrbot db upgrade".'
     )
 
 
 async def test_ensure_migrated_refuses_a_revision_newer_than_the_code(
     database_url: str, engine: AsyncEngine, tmp_path: Path
 ) -> None:
-    newer_code = _with_revision_0002(tmp_path, 'op.create_table("probe", sa.Column("id", sa.Integer))')
+    newer_code = _with_probe_revision(tmp_path, 'op.create_table("probe", sa.Column("id", sa.Integer))')
     await upgrade(database_url, config=newer_code)
     await ensure_migrated(engine, config=newer_code)
     assert "probe" in await _table_names(engine)
 
     with pytest.raises(
-        DatabaseNotMigrated, match=r"at revision 0002, newer than this version of okrbot"
+        DatabaseNotMigrated, match=rf"at revision {PROBE}, newer than this version of okrbot"
     ) as refused:
         await ensure_migrated(engine)
     assert "\n" not in str(refused.value)
