@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from adapters.console.port import ConsoleChatPort
 from adapters.console.repl import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
 from bot.config import Settings, load_settings
 from bot.core import OkrBot
 from bot.domain.enums import Platform
 from bot.invocation import Actor
+from bot.jobs.sender import Sender, SenderConfig
+from bot.jobs.tick import Planner, tick
+from bot.ports import ChatPort
+from bot.scheduler import build_scheduler
 from storage import migrate
 from storage.engine import create_engine, session_factory
 from storage.repository import get_or_create_workspace
+from storage.types import utcnow
 
 CONSOLE_WORKSPACE = "local"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+log = logging.getLogger("okrbot")
 
 
 def _local_tz(settings: Settings) -> str:
@@ -98,6 +109,93 @@ async def _no_input(prompt: str) -> str | None:
     return None
 
 
+# ------------------------------------------------------------------------------------------ tick and worker
+
+
+def build_planners(settings: Settings) -> list[Planner]:
+    """What the clock asks every minute (check-in prompts, reminders, digests, end-of-cycle nudges)."""
+    return []
+
+
+def build_ports(settings: Settings, *, write: Callable[[str], None] = print) -> dict[Platform, ChatPort]:
+    """The ChatPort of each platform the sender may send to.
+
+    The console always prints. A platform without its adapter's port prints too, outside production (try the
+    schedule on a laptop); in production its messages stay in the outbox until the port is configured, rather
+    than being printed and marked sent.
+    """
+    console = ConsoleChatPort(write)
+    ports: dict[Platform, ChatPort] = {Platform.CONSOLE: console}
+    if settings.okrbot_env != "production":
+        for platform in (Platform.SLACK, Platform.TEAMS):
+            ports.setdefault(platform, ConsoleChatPort(write, platform=platform))
+    return ports
+
+
+def _utc_time(text: str) -> datetime:
+    """An argparse type: an ISO 8601 time with its offset, as UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time like 2026-11-30T09:00:00Z") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no time zone: add Z (UTC) or an offset like +01:00")
+    return moment.astimezone(UTC)
+
+
+async def _run_tick(settings: Settings, now: datetime | None) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.ensure_migrated(engine)
+        sessions = session_factory(engine)
+        sender = Sender(sessions, build_ports(settings), config=SenderConfig.from_settings(settings))
+        summary = await tick(
+            now or utcnow(), sessions=sessions, planners=build_planners(settings), sender=sender
+        )
+        print(summary.line())
+        return 1 if summary.planner_errors else 0
+    except migrate.DatabaseNotMigrated as error:
+        print(f"okrbot: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+
+
+async def _run_worker(settings: Settings) -> int:
+    """The clock and the sender, without the web server, until SIGTERM or SIGINT."""
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.ensure_migrated(engine)
+        sessions = session_factory(engine)
+        sender = Sender(sessions, build_ports(settings), config=SenderConfig.from_settings(settings))
+        planners = build_planners(settings)
+
+        async def clock_tick(now: datetime) -> None:
+            await tick(now, sessions=sessions, planners=planners, sender=sender, send=False)
+
+        scheduler = build_scheduler(clock_tick)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, sender.stop)
+        scheduler.start()
+        log.info(
+            "okrbot worker %s: ticking every minute and sending; SIGTERM or Ctrl-C stops it", sender.name
+        )
+        try:
+            await sender.run()  # returns after stop(), its claims handed back
+        finally:
+            scheduler.shutdown(wait=False)
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
+        log.info("okrbot worker %s stopped", sender.name)
+        return 0
+    except migrate.DatabaseNotMigrated as error:
+        print(f"okrbot: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="okrbot", description="Run your OKRs in Slack, Teams or a terminal."
@@ -112,9 +210,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--as", dest="name", default="maya", help="who you are (default @maya, an admin)")
     db = commands.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
+    tick_command = commands.add_parser(
+        "tick", help="plan and send what is due, once (for cron-style hosting)"
+    )
+    tick_command.add_argument(
+        "--now", type=_utc_time, help="the time to plan for, e.g. 2026-11-30T09:00:00Z (default: now)"
+    )
+    commands.add_parser("worker", help="the every-minute clock and the sender, without the web server")
     args = parser.parse_args(argv)
 
     settings = load_settings()
+    if args.command == "tick":
+        logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT, stream=sys.stderr)
+        return asyncio.run(_run_tick(settings, args.now))
+    if args.command == "worker":
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+        return asyncio.run(_run_worker(settings))
     if args.command == "db":
         asyncio.run(migrate.upgrade(settings.database_url))
         print("The database is up to date.")

@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import Settings
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
 from bot.jobs.cardjson import card_from_json
@@ -76,6 +77,17 @@ class SenderConfig:
     batch: int | None = (
         None  # rows claimed at once per workspace; None: what the pace sends in a quarter lease
     )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SenderConfig:
+        rates = {
+            **DEFAULT_RATES,
+            Platform.SLACK: settings.outbox_rate_slack,
+            Platform.TEAMS: settings.outbox_rate_teams,
+        }
+        return cls(
+            rates=rates, max_attempts=settings.outbox_max_attempts, lease=settings.outbox_lease_seconds
+        )
 
     def batch_for(self, platform: Platform) -> int:
         if self.batch is not None:

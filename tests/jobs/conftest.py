@@ -27,3 +27,8 @@ def time() -> VirtualTime:
 @pytest.fixture
 def port(time: VirtualTime) -> RecordingPort:
     return RecordingPort(clock=time.clock)
+
+
+from tests.harness import company, okr  # noqa: E402  (the core over a real database, for the hook tests)
+
+__all__ = ["company", "okr"]
