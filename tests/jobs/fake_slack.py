@@ -61,7 +61,25 @@ class FakeSlackWebApi:
         app = web.Application()
         app.router.add_post("/api/chat.postMessage", self._post_message)
         app.router.add_post("/api/chat.update", self._update)
+        app.router.add_get("/stats", self._stats)
         return app
+
+    async def _stats(self, request: web.Request) -> web.Response:
+        """What was delivered and how calls were answered, for a benchmark in another process."""
+        return web.json_response(
+            {
+                "delivered": [[*key, count] for key, count in self.delivered.items()],
+                "answers": dict(self.answers),
+            }
+        )
+
+    @staticmethod
+    async def _body(request: web.Request) -> dict[str, Any]:
+        # slack_sdk sends JSON to chat.postMessage; other clients send a form. Slack takes both.
+        if request.content_type == "application/json":
+            body: dict[str, Any] = await request.json()
+            return body
+        return dict(await request.post())
 
     def _refusal(self, team: str, text: str) -> web.Response | None:
         scripted = self.script.get(text)
@@ -91,7 +109,7 @@ class FakeSlackWebApi:
         team = self._team(request)
         if team is None:
             return web.json_response({"ok": False, "error": "not_authed"})
-        body: dict[str, Any] = await request.json()
+        body = await self._body(request)
         channel, text = str(body.get("channel", "")), str(body.get("text", ""))
         if not channel:
             return web.json_response({"ok": False, "error": "channel_not_found"})
@@ -109,7 +127,7 @@ class FakeSlackWebApi:
 
     async def _update(self, request: web.Request) -> web.Response:
         team = self._team(request)
-        body: dict[str, Any] = await request.json()
+        body = await self._body(request)
         if team is None:
             return web.json_response({"ok": False, "error": "not_authed"})
         refused = self._refusal(team, str(body.get("text", "")))
@@ -157,3 +175,31 @@ class SlackLikePort:
     async def update(self, message: MessageRef, card: Card) -> None:
         body = {"channel": message.conversation.opaque, "ts": message.opaque, "text": card.title}
         await self._call(message.conversation.workspace_id, "chat.update", body)
+
+
+def serve(argv: list[str] | None = None) -> None:
+    """`python -m tests.jobs.fake_slack --rate 20 --failure-share 0.05`: serve on a free loopback port, print it."""
+    import argparse
+    import asyncio
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=float, default=20.0)
+    parser.add_argument("--failure-share", type=float, default=0.05)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+
+    async def run() -> None:
+        fake = FakeSlackWebApi(rate=args.rate, failure_share=args.failure_share, seed=args.seed)
+        runner = web.AppRunner(fake.app(), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        print(f"http://127.0.0.1:{port}/api/", flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    serve()
