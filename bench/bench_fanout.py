@@ -35,7 +35,7 @@ from typing import Any
 
 import aiohttp
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -48,7 +48,7 @@ from bot.ports import ChatPort
 from bot.views.cards import Card
 from storage import migrate
 from storage.engine import create_engine, session_factory
-from storage.tables import Member, Outbox, OutboxStatus, Workspace
+from storage.tables import Member, Outbox, Workspace
 from storage.types import utcnow
 from tests.jobs.fake_slack import SlackLikePort
 
