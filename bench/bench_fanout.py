@@ -177,8 +177,12 @@ async def fan_out(args: argparse.Namespace, folder: Path) -> None:
 
         started = time.perf_counter()
         running = asyncio.create_task(sender.run())
+        marks: dict[float, float] = {}
         while sender.totals.sent + sender.totals.failed < total:
             await asyncio.sleep(0.02)
+            for share in (0.5, 0.9, 0.99, 0.999):
+                if share not in marks and sender.totals.sent >= share * total:
+                    marks[share] = time.perf_counter() - started
         elapsed = time.perf_counter() - started
         sender.stop()
         await running
@@ -211,6 +215,7 @@ async def fan_out(args: argparse.Namespace, folder: Path) -> None:
             f"ideal (the limit)   {ideal:.2f} s  ({total // args.workspaces} per workspace at {args.rate:g}/s)"
         )
         print(f"over ideal          {100 * (elapsed / ideal - 1):+.1f} %")
+        print(f"sent by             {', '.join(f'{share:.1%}: {at:.1f} s' for share, at in marks.items())}")
         print(f"delivered           {len(delivered):,} distinct of {total:,}")
         print(f"duplicates          {sum(count - 1 for count in delivered.values())}")
         print(f"losses              {len(expected - set(delivered))}")

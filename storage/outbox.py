@@ -26,6 +26,7 @@ from bot.domain.enums import Platform
 from storage.tables import Member, Outbox, OutboxStatus, Workspace
 
 ERROR_LEN = 2000
+KEY_LOOKUP_CHUNK = 1000  # keys per IN (...): well inside both databases' limits on bound parameters
 
 _DUE_STATUSES = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
@@ -52,6 +53,15 @@ async def insert_if_absent(*, session: AsyncSession, rows: Sequence[Mapping[str,
     statement = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
     result = await session.execute(statement, list(rows))
     return set(result.scalars())
+
+
+async def existing_keys(*, session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` the outbox already has."""
+    found: set[str] = set()
+    for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
+        chunk = keys[start : start + KEY_LOOKUP_CHUNK]
+        found.update(await session.exec(select(Outbox.key).where(col(Outbox.key).in_(chunk))))
+    return found
 
 
 @dataclass(frozen=True)
@@ -178,6 +188,47 @@ async def mark_sent(
             }
         ),
     )
+
+
+async def mark_many_sent(
+    *, session: AsyncSession, sender: str, now: datetime, sent: Sequence[tuple[int, SentRef | None]]
+) -> None:
+    """`mark_sent` for many rows in one statement executed many times (a fan-out records hundreds a second).
+
+    Rows whose claim passed to another sender are left alone, as in `mark_sent`, but not reported: drivers do
+    not all count rows across an executemany.
+    """
+    table = Outbox.__table__  # type: ignore[attr-defined]
+    statement = (
+        table.update()
+        .where(
+            table.c.id == sa.bindparam("row_id"),
+            table.c.claimed_by == sender,
+            table.c.status == OutboxStatus.SENDING,
+        )
+        .values(
+            status=OutboxStatus.SENT,
+            attempts=table.c.attempts + 1,
+            claimed_until=None,
+            sent_at=now,
+            last_error=None,
+            sent_platform=sa.bindparam("ref_platform"),
+            sent_workspace=sa.bindparam("ref_workspace"),
+            sent_conversation=sa.bindparam("ref_conversation"),
+            sent_message=sa.bindparam("ref_message"),
+        )
+    )
+    parameters = [
+        {
+            "row_id": row_id,
+            "ref_platform": ref.platform if ref else None,
+            "ref_workspace": ref.workspace if ref else None,
+            "ref_conversation": ref.conversation if ref else None,
+            "ref_message": ref.message if ref else None,
+        }
+        for row_id, ref in sent
+    ]
+    await session.execute(statement, parameters)
 
 
 async def reschedule(

@@ -65,7 +65,14 @@ async def enqueue_many(
     """
     moment = now or utcnow()
     unique = {message.key: message for message in reversed(messages)}  # the first planned wins
-    rows = [_row(message, moment) for message in messages if unique.get(message.key) is message]
+    # Planners re-plan what they planned a minute ago: skip known keys before serialising their cards. The
+    # insert still ignores a key another transaction added since.
+    known = await outbox.existing_keys(session=session, keys=list(unique))
+    rows = [
+        _row(message, moment)
+        for message in messages
+        if unique.get(message.key) is message and message.key not in known
+    ]
     return await outbox.insert_if_absent(session=session, rows=rows)
 
 

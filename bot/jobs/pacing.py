@@ -12,24 +12,27 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 class Pacer:
-    """At most one send per `interval` for each key, however many tasks share the key.
+    """Gives the sends for each key slots `interval` apart, however many tasks share the key.
 
-    The next send is allowed `interval` after the previous one actually went (not after its planned slot), so a
-    late wake-up never turns into a burst to catch up: the platform sees gaps of at least `interval`.
+    Slots follow each other on the clock, not on when the previous sleeper actually woke: on a busy event loop
+    timers fire late, and pacing from the late wake-up would lower the rate by that lateness on every send.
+    So a late send is followed by one a little early, and over any stretch of T seconds at most
+    T / interval + 1 sends go, which is what the platforms' limits (windows with bursts) care about. After a
+    pause the slots start again from now: no burst to make up for time nobody sent in.
     """
 
     def __init__(self, *, clock: Clock, sleep: Sleep) -> None:
         self._clock = clock
         self._sleep = sleep
-        self._ready: dict[Hashable, datetime] = {}
+        self._next: dict[Hashable, datetime] = {}
         self._locks: defaultdict[Hashable, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def wait(self, key: Hashable, interval: float) -> None:
-        """Return when a send for `key` may go; the caller must send right away (no await in between)."""
+        """Return at the key's next slot; the caller must send right away (no await in between)."""
         async with self._locks[key]:
-            ready = self._ready.get(key)
-            if ready is not None:
-                delay = (ready - self._clock()).total_seconds()
-                if delay > 0:
-                    await self._sleep(delay)
-            self._ready[key] = self._clock() + timedelta(seconds=interval)
+            now = self._clock()
+            slot = max(now, self._next.get(key, now))
+            self._next[key] = slot + timedelta(seconds=interval)
+            delay = (slot - now).total_seconds()
+            if delay > 0:
+                await self._sleep(delay)

@@ -26,7 +26,7 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
@@ -70,7 +70,9 @@ class SenderConfig:
     send_timeout: float = 15.0  # seconds one platform call may take before it counts as failed
     in_flight: int = 4  # platform calls at once to one workspace (the pace still holds)
     parallel_workspaces: int = 32
-    backoff_base: float = 2.0
+    # Retries after 1, 2, 4, 8 ... s (each with a random half dropped), capped at 15 min: eight tries span
+    # about two to four minutes. Raise max_attempts to ride out longer outages (12 tries: about half an hour).
+    backoff_base: float = 0.5
     backoff_cap: float = 900.0
     update_wait: float = 2.0  # seconds an update waits, at least, for the message it changes to be sent
     poll: float = 2.0  # seconds between looks at the outbox when nothing woke the sender
@@ -92,7 +94,9 @@ class SenderConfig:
     def batch_for(self, platform: Platform) -> int:
         if self.batch is not None:
             return self.batch
-        return max(1, min(500, int(self.rates[platform] * self.lease / 4)))
+        # Never more than the pace sends in a quarter of the lease: the rest of a batch would wait past it.
+        quarter_lease = self.rates[platform] * self.lease / 4
+        return max(1, int(min(500, quarter_lease, max(10, self.rates[platform] * 5))))
 
 
 @dataclass
@@ -107,6 +111,27 @@ class SendReport:
 
     def copy(self) -> SendReport:
         return SendReport(self.sent, self.retried, self.failed, self.deferred)
+
+
+class _Countdown:
+    """Set once each row of a batch has had its slot (or needs none): time to claim the next batch."""
+
+    def __init__(self, rows: int) -> None:
+        self._left = rows
+        self._seen: set[int | None] = set()
+        self._done = asyncio.Event()
+        if rows == 0:
+            self._done.set()
+
+    def tick(self, row_id: int | None) -> None:
+        if row_id not in self._seen:
+            self._seen.add(row_id)
+            self._left -= 1
+            if self._left <= 0:
+                self._done.set()
+
+    async def wait(self) -> None:
+        await self._done.wait()
 
 
 def default_sender_name() -> str:
@@ -137,6 +162,21 @@ class Sender:
         self._lanes: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
         self._stopping = False
+        self._unrecorded: list[tuple[int, SentRef | None, asyncio.Future[None]]] = []
+        self._recorder: asyncio.Task[None] | None = None
+        # SQLite has one writer: queueing writes here is far cheaper than SQLite's busy-wait between connections.
+        bind = sessions.kw.get("bind")
+        self._write_lock = asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """A session in a write transaction (one at a time on SQLite)."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self._write_lock is not None:
+                await stack.enter_async_context(self._write_lock)
+            session = await stack.enter_async_context(self.sessions())
+            await stack.enter_async_context(session.begin())
+            yield session
 
     # ------------------------------------------------------------------------------------------ driving
 
@@ -180,7 +220,7 @@ class Sender:
 
     async def release(self) -> int:
         """Hand back every claim this sender holds, due at once (on shutdown)."""
-        async with self.sessions() as session, session.begin():
+        async with self._writing() as session:
             return await outbox.release(session=session, sender=self.name, now=self._clock())
 
     async def _start_due_lanes(self) -> float:
@@ -217,38 +257,51 @@ class Sender:
     async def _lane(self, lane: Lane, *, pass_at: datetime | None) -> None:
         """Claim and send a workspace's due rows until none is left.
 
-        `pass_at`: a one-off pass (send_due) sends rows due by then, each at most once (ids only go up);
-        otherwise rows are due by the clock, and retries come back into the lane when their time comes.
+        `pass_at`: a one-off pass (send_due) sends rows due by then, each at most once (ids only go up), a batch
+        after the other. Otherwise rows are due by the clock, retries come back into the lane when their time
+        comes, and the next batch is claimed as soon as the last row of this one got its slot, so that the
+        lane never idles between batches (the in-flight limit is the lane's, across batches).
         """
         port = self.ports[lane.platform]
+        in_flight = asyncio.Semaphore(self.config.in_flight)
+        batches: list[asyncio.Task[list[int]]] = []
         async with self._parallel:
-            after_id = 0
-            while not self._stopping:
-                now = self._clock()
-                until = now + timedelta(seconds=self.config.lease)
-                async with self.sessions() as session, session.begin():
-                    rows = await outbox.claim(
-                        session=session,
-                        workspace_id=lane.workspace_id,
-                        now=max(pass_at, now) if pass_at is not None else now,
-                        leases_end_by=now,
-                        until=until,
-                        sender=self.name,
-                        limit=self.config.batch_for(lane.platform),
-                        after_id=after_id if pass_at is not None else 0,
-                    )
-                    members = [row.member_id for row in rows if row.member_id is not None]
-                    users = await outbox.member_user_ids(session=session, member_ids=members)
-                if not rows:
-                    return
-                untried = await self._send_batch(lane, port, rows, users, lease_end=until)
-                if untried:
-                    async with self.sessions() as session, session.begin():
-                        await outbox.release(
-                            session=session, sender=self.name, now=self._clock(), row_ids=untried
+            try:
+                after_id = 0
+                while not self._stopping:
+                    now = self._clock()
+                    until = now + timedelta(seconds=self.config.lease)
+                    async with self._writing() as session:
+                        rows = await outbox.claim(
+                            session=session,
+                            workspace_id=lane.workspace_id,
+                            now=max(pass_at, now) if pass_at is not None else now,
+                            leases_end_by=now,
+                            until=until,
+                            sender=self.name,
+                            limit=self.config.batch_for(lane.platform),
+                            after_id=after_id if pass_at is not None else 0,
                         )
-                    self.totals.deferred += len(untried)
-                after_id = (min(untried) - 1) if untried else (rows[-1].id or 0)
+                        members = [row.member_id for row in rows if row.member_id is not None]
+                        users = await outbox.member_user_ids(session=session, member_ids=members)
+                    if not rows:
+                        return
+                    paced = _Countdown(len(rows))
+                    batch = asyncio.create_task(
+                        self._send_batch(
+                            lane, port, rows, users, lease_end=until, in_flight=in_flight, paced=paced
+                        )
+                    )
+                    batches.append(batch)
+                    if pass_at is not None:
+                        untried = await batch
+                        after_id = (min(untried) - 1) if untried else (rows[-1].id or 0)
+                    else:
+                        all_paced = asyncio.create_task(paced.wait())
+                        await asyncio.wait([batch, all_paced], return_when=asyncio.FIRST_COMPLETED)
+                        all_paced.cancel()
+            finally:
+                await asyncio.gather(*batches, return_exceptions=True)
 
     async def _send_batch(
         self,
@@ -258,26 +311,29 @@ class Sender:
         users: Mapping[int, str],
         *,
         lease_end: datetime,
+        in_flight: asyncio.Semaphore,
+        paced: _Countdown,
     ) -> list[int]:
-        """Send claimed rows in order, a few at a time; the ids left untried (stopping, lease nearly over)."""
+        """Send claimed rows in order, a few at a time; hand back (and return) the ids left untried."""
         untried: list[int] = []
-        in_flight = asyncio.Semaphore(self.config.in_flight)
         by_key: dict[str, asyncio.Task[None]] = {}
 
         async def one(row: Outbox) -> None:
-            async with in_flight:
-                if self._stopping:
-                    untried.append(row.id or 0)
-                    return
-                try:
-                    await self._send_row(lane, port, row, users, lease_end, by_key, untried)
-                except Exception:
-                    # The database failed while recording the outcome: the lease brings the row back.
-                    log.exception("outbox %s: could not record how sending went", row.key)
+            try:
+                await self._send_row(lane, port, row, users, lease_end, by_key, untried, in_flight, paced)
+            except Exception:
+                # The database failed while recording the outcome: the lease brings the row back.
+                log.exception("outbox %s: could not record how sending went", row.key)
+            finally:
+                paced.tick(row.id)
 
         for row in rows:
             by_key[row.key] = asyncio.create_task(one(row))
         await asyncio.gather(*by_key.values())
+        if untried:
+            async with self._writing() as session:
+                await outbox.release(session=session, sender=self.name, now=self._clock(), row_ids=untried)
+            self.totals.deferred += len(untried)
         return untried
 
     async def _send_row(
@@ -289,6 +345,8 @@ class Sender:
         lease_end: datetime,
         by_key: Mapping[str, asyncio.Task[None]],
         untried: list[int],
+        in_flight: asyncio.Semaphore,
+        paced: _Countdown,
     ) -> None:
         assert row.id is not None
         try:
@@ -319,25 +377,35 @@ class Sender:
                     return
                 send = lambda: self._update(port, original, card)  # noqa: E731
 
-        await self._pacer.wait(lane.workspace_id, 1.0 / self.config.rates[lane.platform])
-        if (lease_end - self._clock()).total_seconds() <= self.config.send_timeout:
-            untried.append(row.id)  # it might be sent after another sender took it over
-            return
-        try:
-            async with asyncio.timeout(self.config.send_timeout):
-                ref = await send()
-        except DeliveryFailed as refused:
-            if refused.retryable:
-                await self._retry(row, refused.reason, refused.retry_after)
+        # Only the platform call counts as in flight: recording its outcome waits for the database, and must not
+        # hold back the next send.
+        async with in_flight:
+            if self._stopping:
+                untried.append(row.id)
+                return
+            await self._pacer.wait(lane.workspace_id, 1.0 / self.config.rates[lane.platform])
+            paced.tick(row.id)
+            if self._stopping or (lease_end - self._clock()).total_seconds() <= self.config.send_timeout:
+                untried.append(row.id)  # stopping; or it might be sent after another sender took it over
+                return
+            try:
+                async with asyncio.timeout(self.config.send_timeout):
+                    ref = await send()
+            except DeliveryFailed as refused:
+                outcome: MessageRef | DeliveryFailed | None = refused
+            except TimeoutError:
+                outcome = DeliveryFailed(f"no answer within {self.config.send_timeout:g}s", retryable=True)
+            except Exception as error:  # an adapter's bug or an unexpected network error: retry, bounded
+                log.warning("outbox %s: the port raised %r", row.key, error)
+                outcome = DeliveryFailed(f"{type(error).__name__}: {error}", retryable=True)
             else:
-                await self._fail(row, refused.reason, count_attempt=True)
-        except TimeoutError:
-            await self._retry(row, f"no answer within {self.config.send_timeout:g}s", None)
-        except Exception as error:  # an adapter's bug or an unexpected network error: retry, bounded
-            log.warning("outbox %s: the port raised %r", row.key, error)
-            await self._retry(row, f"{type(error).__name__}: {error}", None)
+                outcome = ref
+        if not isinstance(outcome, DeliveryFailed):
+            await self._sent(row, outcome)
+        elif outcome.retryable:
+            await self._retry(row, outcome.reason, outcome.retry_after)
         else:
-            await self._sent(row, ref)
+            await self._fail(row, outcome.reason, count_attempt=True)
 
     async def _original(self, row: Outbox, by_key: Mapping[str, asyncio.Task[None]]) -> Outbox | None:
         """The sent message an update changes; None when the update must wait or cannot happen."""
@@ -357,7 +425,7 @@ class Sender:
             wait = self._clock() + timedelta(seconds=self.config.update_wait)
             if original.status == OutboxStatus.PENDING:
                 wait = max(wait, original.next_attempt_at)
-            async with self.sessions() as session, session.begin():
+            async with self._writing() as session:
                 await outbox.reschedule(
                     session=session,
                     row_id=row.id or 0,
@@ -382,19 +450,43 @@ class Sender:
     # ------------------------------------------------------------------------------------- outcomes
 
     async def _sent(self, row: Outbox, ref: MessageRef | None) -> None:
+        """Record a send; returns once it is committed (with the others that finished meanwhile)."""
         sent_ref = None
         if ref is not None:
             conversation = ref.conversation
             sent_ref = SentRef(
                 conversation.platform, conversation.workspace_id, conversation.opaque, ref.opaque
             )
-        async with self.sessions() as session, session.begin():
-            recorded = await outbox.mark_sent(
-                session=session, row_id=row.id or 0, sender=self.name, ref=sent_ref, now=self._clock()
-            )
+        done = asyncio.get_running_loop().create_future()
+        self._unrecorded.append((row.id or 0, sent_ref, done))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_sent())
+        await done
         self.totals.sent += 1
-        if not recorded:
-            log.warning("outbox %s: sent, but its claim had passed to another sender", row.key)
+
+    async def _record_sent(self) -> None:
+        """Write down sends in batches: all that finished while the previous batch was being written.
+
+        A fan-out finishes hundreds of sends a second; one transaction each would make the database, not the
+        platform's rate, the limit. The batch adds only the time of one write to the window in which a crash
+        could leave a sent message unrecorded (and so sent again).
+        """
+        while self._unrecorded:
+            batch, self._unrecorded = self._unrecorded, []
+            try:
+                async with self._writing() as session:
+                    await outbox.mark_many_sent(
+                        session=session,
+                        sender=self.name,
+                        now=self._clock(),
+                        sent=[(row_id, ref) for row_id, ref, _ in batch],
+                    )
+            except Exception as error:
+                for _, _, done in batch:
+                    done.set_exception(error)
+            else:
+                for _, _, done in batch:
+                    done.set_result(None)
 
     async def _retry(self, row: Outbox, reason: str, retry_after: float | None) -> None:
         attempts = row.attempts + 1
@@ -409,7 +501,7 @@ class Sender:
             rng=self._rng,
         )
         at = self._clock() + timedelta(seconds=delay)
-        async with self.sessions() as session, session.begin():
+        async with self._writing() as session:
             await outbox.reschedule(
                 session=session, row_id=row.id or 0, sender=self.name, at=at, error=reason, count_attempt=True
             )
@@ -417,7 +509,7 @@ class Sender:
         log.info("outbox %s: try %d failed (%s); next in %.1fs", row.key, attempts, reason, delay)
 
     async def _fail(self, row: Outbox, reason: str, *, count_attempt: bool) -> None:
-        async with self.sessions() as session, session.begin():
+        async with self._writing() as session:
             await outbox.mark_failed(
                 session=session,
                 row_id=row.id or 0,

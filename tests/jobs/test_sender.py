@@ -44,7 +44,7 @@ async def test_each_due_message_goes_once_to_its_member_and_is_marked_sent(
     stored = await rows(sessions)
     assert {row.status for row in stored.values()} == {OutboxStatus.SENT}
     assert stored["a"].sent_conversation == "D-U1" and stored["a"].sent_message == "m1"
-    assert stored["a"].attempts == 1 and stored["a"].sent_at == START
+    assert stored["a"].attempts == 1 and stored["a"].sent_at is not None and stored["a"].sent_at >= START
 
     assert (await the_sender.send_due()).sent == 0
     assert len(port.calls) == 2
