@@ -75,6 +75,7 @@ class SenderConfig:
     backoff_base: float = 0.5
     backoff_cap: float = 900.0
     update_wait: float = 2.0  # seconds an update waits, at least, for the message it changes to be sent
+    record_every: float = 0.02  # seconds sends wait to be recorded together (in one transaction)
     poll: float = 2.0  # seconds between looks at the outbox when nothing woke the sender
     batch: int | None = (
         None  # rows claimed at once per workspace; None: what the pace sends in a quarter lease
@@ -468,10 +469,11 @@ class Sender:
         """Write down sends in batches: all that finished while the previous batch was being written.
 
         A fan-out finishes hundreds of sends a second; one transaction each would make the database, not the
-        platform's rate, the limit. The batch adds only the time of one write to the window in which a crash
-        could leave a sent message unrecorded (and so sent again).
+        platform's rate, the limit. Waiting `record_every` (20 ms) adds that and one write to the window in which
+        a crash could leave a sent message unrecorded (and so sent again).
         """
         while self._unrecorded:
+            await asyncio.sleep(self.config.record_every)  # let the sends finishing meanwhile join
             batch, self._unrecorded = self._unrecorded, []
             try:
                 async with self._writing() as session:

@@ -4,7 +4,8 @@
 
 Its ChatPort appends each delivered message's title to LOG (one line, O_APPEND) after a simulated platform
 latency; a line in LOG is a message the platform took. With --go it waits for FILE to exist before sending,
-so that tests can start several at the same moment.
+so that tests can start several at the same moment; with --hang-after N the port stops answering after N
+deliveries, so that a test can kill it while it certainly holds claims.
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ from storage.tables import Outbox, OutboxStatus
 
 
 class FileLogPort:
-    def __init__(self, path: Path, latency: float) -> None:
+    def __init__(self, path: Path, latency: float, hang_after: int | None) -> None:
         self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         self.latency = latency
+        self.hang_after = hang_after
         self.count = 0
 
     async def _deliver(self, workspace: str, conversation: str, card: Card) -> MessageRef:
+        if self.hang_after is not None and self.count >= self.hang_after:
+            await asyncio.Event().wait()  # the platform stops answering: calls stay in flight until killed
         await asyncio.sleep(self.latency)
         os.write(self.fd, f"{card.title}\n".encode())
         self.count += 1
@@ -68,7 +72,10 @@ async def main(args: argparse.Namespace) -> int:
             in_flight=2,
         )
         sender = Sender(
-            sessions, {Platform.SLACK: FileLogPort(args.log, args.latency)}, config=config, name=args.name
+            sessions,
+            {Platform.SLACK: FileLogPort(args.log, args.latency, args.hang_after)},
+            config=config,
+            name=args.name,
         )
         print("ready", flush=True)
         while args.go is not None and not args.go.exists():  # noqa: ASYNC110  (another process makes it)
@@ -92,4 +99,5 @@ if __name__ == "__main__":
     parser.add_argument("--latency", type=float, default=0.01)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--go", type=Path)
+    parser.add_argument("--hang-after", type=int, help="deliver this many, then never answer again")
     sys.exit(asyncio.run(main(parser.parse_args())))
