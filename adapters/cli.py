@@ -20,10 +20,10 @@ from bot.config import Settings, load_settings
 from bot.core import OkrBot
 from bot.domain.enums import Platform
 from bot.invocation import Actor
+from bot.jobs.runtime import JobsRuntime
 from bot.jobs.sender import Sender, SenderConfig
 from bot.jobs.tick import Planner, tick
 from bot.ports import ChatPort
-from bot.scheduler import build_scheduler
 from storage import migrate
 from storage.engine import create_engine, session_factory
 from storage.repository import get_or_create_workspace
@@ -166,28 +166,26 @@ async def _run_worker(settings: Settings) -> int:
     engine = create_engine(settings.database_url)
     try:
         await migrate.ensure_migrated(engine)
-        sessions = session_factory(engine)
-        sender = Sender(sessions, build_ports(settings), config=SenderConfig.from_settings(settings))
-        planners = build_planners(settings)
-
-        async def clock_tick(now: datetime) -> None:
-            await tick(now, sessions=sessions, planners=planners, sender=sender, send=False)
-
-        scheduler = build_scheduler(clock_tick)
+        jobs = JobsRuntime(
+            session_factory(engine),
+            build_ports(settings),
+            planners=build_planners(settings),
+            settings=settings,
+        )
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, sender.stop)
-        scheduler.start()
+            loop.add_signal_handler(signum, jobs.sender.stop)
+        await jobs.start()
         log.info(
-            "okrbot worker %s: ticking every minute and sending; SIGTERM or Ctrl-C stops it", sender.name
+            "okrbot worker %s: ticking every minute and sending; SIGTERM or Ctrl-C stops it", jobs.sender.name
         )
         try:
-            await sender.run()  # returns after stop(), its claims handed back
+            await jobs.wait()  # until a signal stops the sender, its claims handed back
         finally:
-            scheduler.shutdown(wait=False)
+            await jobs.stop()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
-        log.info("okrbot worker %s stopped", sender.name)
+        log.info("okrbot worker %s stopped", jobs.sender.name)
         return 0
     except migrate.DatabaseNotMigrated as error:
         print(f"okrbot: {error}", file=sys.stderr)

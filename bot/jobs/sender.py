@@ -202,8 +202,8 @@ class Sender:
         return self.totals - before
 
     async def run(self) -> None:
-        """Send as messages come due, until `stop()`; then release what this sender still holds."""
-        self._stopping = False
+        """Send as messages come due, until `stop()` (even one called before); then release what this sender
+        still holds. A stopped sender stays stopped."""
         try:
             while not self._stopping:
                 self._wake.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 import pytest
@@ -13,11 +14,15 @@ from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
 from bot.jobs.messages import PlannedMessage, ToConversation
 from bot.jobs.outbox import enqueue_planned
+from bot.jobs.runtime import JobsRuntime
+from bot.jobs.sender import SenderConfig
 from bot.service.events import DomainEvent, KeyResultAchieved
 from bot.views.cards import Card, Tone
 from storage.engine import session_factory
 from storage.tables import KeyResult
+from storage.types import utcnow
 from tests.harness import Harness
+from tests.jobs.fakes import RecordingPort
 from tests.jobs.helpers import rows
 
 CHANNEL = ConversationRef(Platform.CONSOLE, "acme", "#wins")
@@ -81,3 +86,29 @@ async def test_a_celebration_rolls_back_with_the_check_in_that_caused_it(
         await company.say("checkin KR3 15", who="sam")
     assert await rows(session_factory(company.engine)) == {}
     assert woken == []
+
+
+async def test_a_celebration_goes_out_within_seconds_of_the_check_in(company: Harness) -> None:
+    # The whole path as `okrbot serve` wires it: the hook plans in the check-in's transaction, the commit wakes
+    # the sender, the sender posts. The sender's poll is an hour: only the wake explains a prompt post.
+    port = RecordingPort(clock=utcnow, platform=Platform.CONSOLE)
+    jobs = JobsRuntime(
+        session_factory(company.engine),
+        {Platform.CONSOLE: port},
+        celebrations=celebrations,
+        config=SenderConfig(poll=3600),
+    )
+    company.bot.event_hooks.extend(jobs.event_hooks)
+    company.bot.after_commit.extend(jobs.after_commit)
+    await jobs.start()
+    try:
+        await asyncio.sleep(0.2)  # the sender has looked once and sleeps
+        await company.ok("checkin KR3 15", who="sam")
+        async with asyncio.timeout(5):
+            while not port.delivered:  # noqa: ASYNC110  (the sender runs in its own task)
+                await asyncio.sleep(0.01)
+    finally:
+        await jobs.stop()
+    assert [(call.kind, call.to, call.title) for call in port.calls] == [
+        ("post", "#wins", "KR3 reached its target")
+    ]
