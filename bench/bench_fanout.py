@@ -215,6 +215,11 @@ async def fan_out(args: argparse.Namespace, folder: Path) -> None:
             f"ideal (the limit)   {ideal:.2f} s  ({total // args.workspaces} per workspace at {args.rate:g}/s)"
         )
         print(f"over ideal          {100 * (elapsed / ideal - 1):+.1f} %")
+        calls = sum(stats["answers"].values())  # refused calls take a slot of the limit too
+        with_refused = (math.ceil(calls / args.workspaces) - 1) / args.rate
+        print(
+            f"ideal incl. refused {with_refused:.2f} s  ({calls:,} calls)   over it: {100 * (elapsed / with_refused - 1):+.1f} %"
+        )
         print(f"sent by             {', '.join(f'{share:.1%}: {at:.1f} s' for share, at in marks.items())}")
         print(f"delivered           {len(delivered):,} distinct of {total:,}")
         print(f"duplicates          {sum(count - 1 for count in delivered.values())}")
