@@ -6,28 +6,39 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.console.repl import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
+from adapters.outbound import platform_ports, tick_planners, with_console
 from adapters.serve import SettingsError, check_settings, serving_app
 from adapters.slack.settings import SlackSettingsError
 from bot.config import Settings, load_settings
 from bot.core import OkrBot
 from bot.domain.enums import Platform
 from bot.invocation import Actor
+from bot.jobs.runtime import JobsRuntime
+from bot.jobs.sender import Sender, SenderConfig
+from bot.jobs.tick import tick
+from bot.ports import ChatPort
 from storage import migrate
 from storage.engine import create_engine, session_factory
 from storage.repository import get_or_create_workspace
 from storage.secrets import SecretKeyError
+from storage.types import utcnow
 
 CONSOLE_WORKSPACE = "local"
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+log = logging.getLogger("okrbot")
 
 
 def _local_tz(settings: Settings) -> str:
@@ -122,6 +133,72 @@ def _serve(settings: Settings, *, host: str, port: int) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------------ tick and worker
+
+
+def _ports(settings: Settings, engine: AsyncEngine) -> dict[Platform, ChatPort]:
+    bot = OkrBot(session_factory(engine), default_tz=settings.default_timezone)
+    return with_console(platform_ports(settings, engine=engine, bot=bot), settings)
+
+
+def _utc_time(text: str) -> datetime:
+    """An argparse type: an ISO 8601 time with its offset, as UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time like 2026-11-30T09:00:00Z") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no time zone: add Z (UTC) or an offset like +01:00")
+    return moment.astimezone(UTC)
+
+
+async def _run_tick(settings: Settings, now: datetime | None) -> int:
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.ensure_migrated(engine)
+        sessions = session_factory(engine)
+        ports = _ports(settings, engine)
+        sender = Sender(sessions, ports, config=SenderConfig.from_settings(settings))
+        summary = await tick(now or utcnow(), sessions=sessions, planners=tick_planners(), sender=sender)
+        print(summary.line())
+        return 1 if summary.planner_errors else 0
+    except migrate.DatabaseNotMigrated as error:
+        print(f"okrbot: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+
+
+async def _run_worker(settings: Settings) -> int:
+    """The clock and the sender, without the web server, until SIGTERM or SIGINT."""
+    engine = create_engine(settings.database_url)
+    try:
+        await migrate.ensure_migrated(engine)
+        jobs = JobsRuntime(
+            session_factory(engine), _ports(settings, engine), planners=tick_planners(), settings=settings
+        )
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, jobs.sender.stop)
+        await jobs.start()
+        log.info(
+            "okrbot worker %s: ticking every minute and sending; SIGTERM or Ctrl-C stops it", jobs.sender.name
+        )
+        try:
+            await jobs.wait()  # until a signal stops the sender, its claims handed back
+        finally:
+            await jobs.stop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
+        log.info("okrbot worker %s stopped", jobs.sender.name)
+        return 0
+    except migrate.DatabaseNotMigrated as error:
+        print(f"okrbot: {error}", file=sys.stderr)
+        return 2
+    finally:
+        await engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="okrbot", description="Run your OKRs in Slack, Teams or a terminal."
@@ -146,6 +223,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     package.add_argument(
         "--output", type=Path, default=Path("okrbot-teams.zip"), help="where to write the zip"
     )
+    tick_command = commands.add_parser(
+        "tick", help="plan and send what is due, once (for cron-style hosting)"
+    )
+    tick_command.add_argument(
+        "--now", type=_utc_time, help="the time to plan for, e.g. 2026-11-30T09:00:00Z (default: now)"
+    )
+    commands.add_parser("worker", help="the every-minute clock and the sender, without the web server")
     args = parser.parse_args(argv)
 
     if args.command == "teams-package":
@@ -168,6 +252,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(settings, host=args.host or settings.host, port=args.port or settings.port)
+    if args.command == "tick":
+        logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT, stream=sys.stderr)
+        return asyncio.run(_run_tick(settings, args.now))
+    if args.command == "worker":
+        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+        return asyncio.run(_run_worker(settings))
     if args.command == "db":
         asyncio.run(migrate.upgrade(settings.database_url))
         print("The database is up to date.")

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.outbound import tick_planners, with_console
 from adapters.server import Mount, build_app
 from adapters.slack.app import SlackAdapter, build_slack_adapter
 from adapters.slack.settings import slack_config
 from bot.config import Settings
 from bot.core import OkrBot
 from bot.domain.enums import Platform
+from bot.jobs.coach import plan_for_events, schedule_unscheduled
+from bot.jobs.runtime import JobsRuntime
 from bot.ports import ChatPort
 from storage import migrate
 from storage.engine import create_engine, session_factory
 from storage.secrets import TokenCipher
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
 BOT = web.AppKey("bot", OkrBot)
 PORTS = web.AppKey("ports", dict[Platform, ChatPort])
 SLACK = web.AppKey("slack", SlackAdapter)
+JOBS = web.AppKey("jobs", JobsRuntime)
 
 
 class SettingsError(ValueError):
@@ -61,10 +67,20 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
     own_engine = engine is None
     engine = engine or create_engine(settings.database_url)
     await migrate.ensure_migrated(engine)
-    bot = OkrBot(session_factory(engine), default_tz=settings.default_timezone)
+    sessions = session_factory(engine)
+    # The ports are filled in below as the platforms mount; the sender reads them when it sends.
+    ports: dict[Platform, ChatPort] = {}
+    jobs = JobsRuntime(
+        sessions, ports, planners=tick_planners(), celebrations=plan_for_events, settings=settings
+    )
+    bot = OkrBot(
+        sessions,
+        default_tz=settings.default_timezone,
+        event_hooks=jobs.event_hooks,
+        after_commit=jobs.after_commit,
+    )
     mounts: list[Mount] = []
     app_keys: dict[web.AppKey[Any], Any] = {}
-    ports: dict[Platform, ChatPort] = {}
     slack = slack_config(settings)
     if slack is not None:
         adapter = build_slack_adapter(slack, bot, engine=engine)
@@ -86,9 +102,21 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
         log.warning(
             "no Slack or Teams settings: serving /healthz only (try `okrbot console` for a local bot)"
         )
+    ports.update(with_console(ports, settings))
     app = await build_app(mounts)
     app[BOT] = bot
     app[PORTS] = ports
+    app[JOBS] = jobs
+
+    async def run_jobs(_: web.Application) -> AsyncIterator[None]:
+        async with sessions() as session, session.begin():
+            # Owners whose key results predate check-in schedules (revision 0003) get one.
+            await schedule_unscheduled(session, utcnow())
+        await jobs.start()
+        yield
+        await jobs.stop()  # finishes the sends in flight and hands the other claims back
+
+    app.cleanup_ctx.append(run_jobs)
     for key, value in app_keys.items():
         app[key] = value
     if own_engine:

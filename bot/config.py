@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "production", "test"]
@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     microsoft_app_password: str | None = None
     microsoft_app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = "SingleTenant"
     microsoft_app_tenant_id: str | None = None
+
+    # The outbox sender (bot/jobs/sender.py): messages per second to one workspace, tries before a message is
+    # set aside, and how long a sender's claim lasts (a crashed sender's messages come back after it).
+    outbox_rate_slack: float = Field(default=10.0, gt=0)
+    outbox_rate_teams: float = Field(default=20.0, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    outbox_lease_seconds: float = Field(default=60.0, ge=30)  # above the sender's 15 s send timeout
 
     # Encrypts platform tokens at rest (a Fernet key: `okrbot rotate-key --new` prints one).
     okrbot_secret_key: str | None = None

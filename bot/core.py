@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 # Called inside the invocation's transaction, so that what it records commits or rolls back with it.
 EventHook = Callable[[AsyncSession, Sequence[DomainEvent]], Awaitable[None]]
+# Called after the invocation's transaction committed, when it had events: wakes whoever acts on what the hooks
+# recorded (the outbox sender). Must not block; an exception is logged, never shown to the person.
+AfterCommit = Callable[[Sequence[DomainEvent]], None]
 
 
 class OkrBot:
@@ -40,11 +43,13 @@ class OkrBot:
         clock: Callable[[], datetime] = utcnow,
         default_tz: str = "UTC",
         event_hooks: Sequence[EventHook] = (),
+        after_commit: Sequence[AfterCommit] = (),
     ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.default_tz = default_tz
         self.event_hooks = list(event_hooks)
+        self.after_commit = list(after_commit)
 
     async def handle(self, invocation: Invocation) -> Response:
         """Answer an invocation. Errors a person caused come back as a response, with nothing written."""
@@ -54,6 +59,8 @@ class OkrBot:
                 response = await self._dispatch(ctx, invocation)
                 for hook in self.event_hooks:
                     await hook(session, ctx.events)
+            if ctx.events:
+                self._committed(ctx.events)
             return response
         except UsageError as error:
             return messages.error(error.message, f"Usage: {error.usage}" if error.usage else None)
@@ -76,6 +83,13 @@ class OkrBot:
             )
             page = await objective_page(ctx, ListObjectives(ListScope.MINE))
             return dashboard_cards(page, ctx.me, ctx.now)
+
+    def _committed(self, events: Sequence[DomainEvent]) -> None:
+        for callback in self.after_commit:
+            try:
+                callback(events)
+            except Exception:
+                log.exception("an after-commit callback failed")
 
     async def _context(self, session: AsyncSession, invocation: Invocation) -> Context:
         actor = invocation.actor

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -16,6 +17,8 @@ from bot.domain.schedules import Cadence
 from storage.types import UTCDateTime, enum_column_type, utcnow
 
 EXTERNAL_ID_LEN = 255
+OUTBOX_KEY_LEN = 255
+SENDER_NAME_LEN = 64
 
 
 def _workspace_fk() -> int:
@@ -294,3 +297,57 @@ class ChannelSetting(SQLModel, table=True):
 
 # The Teams adapter's references live in their own module; importing it registers them on SQLModel.metadata.
 from storage.teams_refs import TeamsConversation, TeamsUser  # noqa: E402, F401
+
+
+class OutboxStatus(StrEnum):
+    """Where a planned message is on its way out."""
+
+    PENDING = "pending"  # waiting for next_attempt_at
+    SENDING = "sending"  # claimed by a sender until claimed_until (its lease)
+    SENT = "sent"
+    FAILED = "failed"  # set aside after too many tries, or a refusal that no retry will change
+
+
+class TargetKind(StrEnum):
+    MEMBER = "member"
+    CONVERSATION = "conversation"
+    UPDATE = "update"
+
+
+class Outbox(SQLModel, table=True):
+    """One message the bot sends on its own, once: the key is unique forever (see bot/jobs/messages.py)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("key", name="uq_outbox_key"),
+        # The claim: due rows (pending, or sending with an expired lease) of one workspace, oldest first.
+        sa.Index("ix_outbox_claim", "workspace_id", "status", "next_attempt_at"),
+        # Which workspaces have due rows, and when the next one comes due.
+        sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+        # Releasing a sender's claims when it stops.
+        sa.Index("ix_outbox_claimed_by", "claimed_by"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=OUTBOX_KEY_LEN)
+    workspace_id: int = _workspace_fk()
+    target_kind: TargetKind = Field(sa_type=enum_column_type(TargetKind))
+    member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="CASCADE")
+    conversation_platform: Platform | None = Field(default=None, sa_type=enum_column_type(Platform))
+    conversation_workspace: str | None = Field(default=None, max_length=EXTERNAL_ID_LEN)
+    conversation_opaque: str | None = Field(default=None, sa_type=sa.Text)  # a Teams reference is JSON
+    update_key: str | None = Field(default=None, max_length=OUTBOX_KEY_LEN)
+    card: str = Field(sa_type=sa.Text)  # bot/jobs/cardjson.py
+    status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=enum_column_type(OutboxStatus))
+    attempts: int = 0
+    # Pending: not before then. Sending: when the lease runs out (= claimed_until), so one index finds both.
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
+    claimed_by: str | None = Field(default=None, max_length=SENDER_NAME_LEN)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    # What the platform answered, so that an UpdateSent can find the message to change.
+    sent_platform: Platform | None = Field(default=None, sa_type=enum_column_type(Platform))
+    sent_workspace: str | None = Field(default=None, max_length=EXTERNAL_ID_LEN)
+    sent_conversation: str | None = Field(default=None, sa_type=sa.Text)
+    sent_message: str | None = Field(default=None, max_length=EXTERNAL_ID_LEN)
+    created_at: datetime = _created()
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -102,15 +102,35 @@ class SlackAdapter:
         await self.listeners.drain()
 
 
+def _installations(config: SlackConfig, engine: AsyncEngine) -> EncryptedInstallationStore | None:
+    if config.mode is not SlackMode.OAUTH:
+        return None
+    assert config.client_id and config.secret_key
+    return installation_store(
+        client_id=config.client_id, engine=engine, cipher=TokenCipher(config.secret_key)
+    )
+
+
+def _tokens(config: SlackConfig, store: EncryptedInstallationStore | None) -> TokenSource:
+    if store is None:
+        assert config.bot_token is not None
+        return SingleWorkspaceToken(config.bot_token)
+    assert config.client_id and config.client_secret
+    client = retrying_client(token=None, base_url=config.api_url)
+    rotator = AsyncTokenRotator(client_id=config.client_id, client_secret=config.client_secret, client=client)
+    return InstalledTokens(store, rotator)
+
+
+def slack_chat_port(config: SlackConfig, *, engine: AsyncEngine) -> SlackChatPort:
+    """The ChatPort alone, for a process that sends without serving (`okrbot worker`, `okrbot tick`)."""
+    return SlackChatPort(_tokens(config, _installations(config, engine)), base_url=config.api_url)
+
+
 def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine) -> SlackAdapter:
     client = retrying_client(token=None, base_url=config.api_url)
-    tokens: TokenSource
-    store: EncryptedInstallationStore | None = None
-    if config.mode is SlackMode.OAUTH:
-        assert config.client_id and config.client_secret and config.secret_key
-        store = installation_store(
-            client_id=config.client_id, engine=engine, cipher=TokenCipher(config.secret_key)
-        )
+    store = _installations(config, engine)
+    if store is not None:
+        assert config.client_id and config.client_secret
         oauth = AsyncOAuthSettings(
             client_id=config.client_id,
             client_secret=config.client_secret,
@@ -122,12 +142,7 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
             token_rotation_expiration_minutes=120,
         )
         app = AsyncApp(signing_secret=config.signing_secret, oauth_settings=oauth, client=client)
-        rotator = AsyncTokenRotator(
-            client_id=config.client_id, client_secret=config.client_secret, client=client
-        )
-        tokens = InstalledTokens(store, rotator)
     else:
-        assert config.bot_token is not None
         client.token = config.bot_token
         app = AsyncApp(
             signing_secret=config.signing_secret,
@@ -135,7 +150,7 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
             # Socket Mode requests come over our own websocket, not signed HTTP.
             request_verification_enabled=config.mode is not SlackMode.SOCKET,
         )
-        tokens = SingleWorkspaceToken(config.bot_token)
+    tokens = _tokens(config, store)
 
     async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
         """Slack retries an event it thinks we missed (X-Slack-Retry-Num); act on each event id once."""

@@ -1,15 +1,19 @@
-"""Fixtures for the coach's planners: the real core over a real database, with the coach's event hook wired
-as the lead wires it (planned messages collected instead of enqueued), and a clock the test moves."""
+"""Fixtures for the jobs tests.
+
+- The coach's planners: the real core over a real database, with the coach's event hook wired as the lead wires
+  it (planned messages collected instead of enqueued), and a clock the test moves.
+- The outbox and sender: sessions on both databases, a virtual clock, a recording port.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,7 +25,8 @@ from bot.jobs.messages import PlannedMessage
 from bot.service.events import DomainEvent
 from storage.engine import session_factory
 from storage.tables import Member
-from tests.harness import NOW, Harness
+from tests.harness import NOW, Harness, company, okr
+from tests.jobs.fakes import RecordingPort, VirtualTime
 
 Planner = Callable[[AsyncSession, datetime], Awaitable[Sequence[PlannedMessage]]]
 
@@ -88,3 +93,26 @@ async def coach(engine: AsyncEngine) -> AsyncIterator[Coach]:
 
 def keys(found: Sequence[Any]) -> list[str]:
     return [item[1].key if isinstance(item, tuple) else item.key for item in found]
+
+
+# -- the outbox and the sender ----------------------------------------------------------------------------
+
+START = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+def time() -> VirtualTime:
+    return VirtualTime(START)
+
+
+@pytest.fixture
+def port(time: VirtualTime) -> RecordingPort:
+    return RecordingPort(clock=time.clock)
+
+
+__all__ = ["company", "okr"]  # the core over a real database, for the hook tests

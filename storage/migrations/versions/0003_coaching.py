@@ -1,7 +1,7 @@
 """Coaching: check-in schedules, each member's next due prompt, reminders, celebration and digest channels.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-24
 
 Written from storage/tables.py the same way as 0001 (enums as VARCHARs, UTCDateTime as DateTime(timezone=True)).
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

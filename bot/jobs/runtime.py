@@ -1,0 +1,86 @@
+"""Everything that sends on the bot's own initiative, started and stopped as one: for `okrbot serve` and
+`okrbot worker`.
+
+    jobs = JobsRuntime(sessions, ports, planners=[...], celebrations=plan_celebrations, settings=settings)
+    bot = OkrBot(sessions, event_hooks=jobs.event_hooks, after_commit=jobs.after_commit)
+    await jobs.start()   # the every-minute clock and the sender loop, on the running event loop
+    ...
+    await jobs.stop()    # finishes the sends in flight, hands back the other claims
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.core import AfterCommit, EventHook
+from bot.domain.enums import Platform
+from bot.jobs.outbox import EventPlanner, enqueue_planned
+from bot.jobs.sender import Sender, SenderConfig
+from bot.jobs.tick import Planner, tick
+from bot.ports import ChatPort
+from bot.scheduler import build_scheduler
+from bot.service.events import DomainEvent
+
+log = logging.getLogger(__name__)
+
+
+class JobsRuntime:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        ports: Mapping[Platform, ChatPort],
+        *,
+        planners: Sequence[Planner] = (),
+        celebrations: EventPlanner | None = None,
+        settings: Settings | None = None,
+        config: SenderConfig | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.planners = list(planners)
+        if config is None:
+            config = SenderConfig.from_settings(settings) if settings is not None else SenderConfig()
+        self.sender = Sender(sessions, ports, config=config)
+        # For OkrBot: plan celebrations in the invocation's transaction; wake the sender once it committed.
+        self.event_hooks: list[EventHook] = [enqueue_planned(celebrations)] if celebrations else []
+        self.after_commit: list[AfterCommit] = [self._wake]
+        self._scheduler: AsyncIOScheduler | None = None
+        self._sending: asyncio.Task[None] | None = None
+
+    def _wake(self, events: Sequence[DomainEvent]) -> None:
+        self.sender.wake()
+
+    async def _tick(self, now: datetime) -> None:
+        summary = await tick(
+            now, sessions=self.sessions, planners=self.planners, sender=self.sender, send=False
+        )
+        if summary.new or summary.planner_errors:
+            log.info("tick %s: %s", now.isoformat(), summary.line())
+
+    async def start(self) -> None:
+        """Start the clock and the sender on the running loop."""
+        self._scheduler = build_scheduler(self._tick)
+        self._scheduler.start()
+        self._sending = asyncio.create_task(self.sender.run(), name="outbox-sender")
+
+    async def stop(self) -> None:
+        """Stop ticking; let the sends in flight finish and hand back the rest (idempotent)."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        if self._sending is not None:
+            self.sender.stop()
+            await self._sending
+            self._sending = None
+
+    async def wait(self) -> None:
+        """Until the sender stops (`stop()`, or a signal handler calling `sender.stop()`)."""
+        if self._sending is not None:
+            await self._sending

@@ -1,0 +1,523 @@
+"""The sender: takes due messages from the outbox and hands them to the platforms, each exactly once.
+
+How a message goes out:
+1. A lane (one per workspace) claims a batch of due rows under a lease (storage/outbox.py: FOR UPDATE SKIP
+   LOCKED on PostgreSQL), so no other sender, in this process or another, takes them while the lease runs.
+2. Each row waits for its slot (the workspace's pace), then goes to the platform's ChatPort.
+3. Only when the port returned is the row marked sent, with the message's reference (for later updates).
+   A retryable refusal (429, 5xx) or a timeout puts it back with exponential backoff and jitter, never sooner
+   than Retry-After; after `max_attempts` tries, or a refusal no retry will change, it is set aside as failed
+   with a log line naming it.
+A sender that dies leaves rows claimed: their leases run out and any sender takes them again. The window for
+a duplicate is the one no outbox can close: the platform took a message but the sender died (or timed out)
+before recording it.
+
+Lanes run in parallel across workspaces; within one, sends are paced by the platform's rate, with a few in
+flight at once so that the platform's latency does not lower the rate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.config import Settings
+from bot.domain.enums import Platform
+from bot.invocation import ConversationRef
+from bot.jobs.cardjson import card_from_json
+from bot.jobs.pacing import Clock, Pacer, Sleep
+from bot.jobs.retry import retry_delay
+from bot.ports import ChatPort, DeliveryFailed, MessageRef, Recipient
+from bot.views.cards import Card
+from storage import outbox
+from storage.outbox import Lane, SentRef
+from storage.tables import Outbox, OutboxStatus, TargetKind
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+# Messages per second to one workspace, below each platform's documented limits so that a 429 is rare:
+# - Slack: chat.postMessage allows about 1 per second per channel with short bursts, and an unpublished
+#   workspace-wide cap for an app; each DM is its own channel, so a fan-out is bound by the workspace cap.
+#   10/s (600 a minute) stays well inside what Slack lets apps post.
+# - Teams: 50 requests per second per app per tenant for all conversations together; 20/s leaves room for
+#   the bot's replies to people, which share that budget.
+# - Console: no platform at all.
+DEFAULT_RATES: Mapping[Platform, float] = {
+    Platform.SLACK: 10.0,
+    Platform.TEAMS: 20.0,
+    Platform.CONSOLE: 1000.0,
+}
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    rates: Mapping[Platform, float] = field(default_factory=lambda: dict(DEFAULT_RATES))
+    max_attempts: int = 8  # tries before a message is set aside as failed
+    lease: float = 60.0  # seconds a claim lasts; a dead sender's rows come back after this
+    send_timeout: float = 15.0  # seconds one platform call may take before it counts as failed
+    in_flight: int = 4  # platform calls at once to one workspace (the pace still holds)
+    parallel_workspaces: int = 32
+    # Retries after 1, 2, 4, 8 ... s (each with a random half dropped), capped at 15 min: eight tries span
+    # about two to four minutes. Raise max_attempts to ride out longer outages (12 tries: about half an hour).
+    backoff_base: float = 0.5
+    backoff_cap: float = 900.0
+    update_wait: float = 2.0  # seconds an update waits, at least, for the message it changes to be sent
+    record_every: float = 0.02  # seconds sends wait to be recorded together (in one transaction)
+    poll: float = 2.0  # seconds between looks at the outbox when nothing woke the sender
+    batch: int | None = (
+        None  # rows claimed at once per workspace; None: what the pace sends in a quarter lease
+    )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SenderConfig:
+        rates = {
+            **DEFAULT_RATES,
+            Platform.SLACK: settings.outbox_rate_slack,
+            Platform.TEAMS: settings.outbox_rate_teams,
+        }
+        return cls(
+            rates=rates, max_attempts=settings.outbox_max_attempts, lease=settings.outbox_lease_seconds
+        )
+
+    def batch_for(self, platform: Platform) -> int:
+        if self.batch is not None:
+            return self.batch
+        # Never more than the pace sends in a quarter of the lease: the rest of a batch would wait past it.
+        quarter_lease = self.rates[platform] * self.lease / 4
+        return max(1, int(min(500, quarter_lease, max(10, self.rates[platform] * 5))))
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    deferred: int = 0  # updates waiting for their original, claims handed back untried
+
+    def __sub__(self, other: SendReport) -> SendReport:
+        return SendReport(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
+
+    def copy(self) -> SendReport:
+        return SendReport(self.sent, self.retried, self.failed, self.deferred)
+
+
+class _Countdown:
+    """Set once each row of a batch has had its slot (or needs none): time to claim the next batch."""
+
+    def __init__(self, rows: int) -> None:
+        self._left = rows
+        self._seen: set[int | None] = set()
+        self._done = asyncio.Event()
+        if rows == 0:
+            self._done.set()
+
+    def tick(self, row_id: int | None) -> None:
+        if row_id not in self._seen:
+            self._seen.add(row_id)
+            self._left -= 1
+            if self._left <= 0:
+                self._done.set()
+
+    async def wait(self) -> None:
+        await self._done.wait()
+
+
+def default_sender_name() -> str:
+    return f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Sender:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        ports: Mapping[Platform, ChatPort],
+        *,
+        config: SenderConfig | None = None,
+        name: str | None = None,
+        clock: Clock = utcnow,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.ports = ports  # read at each send: `okrbot serve` fills it in as the platforms mount
+        self.config = config or SenderConfig()
+        self.name = name or default_sender_name()
+        self.totals = SendReport()
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._pacer = Pacer(clock=clock, sleep=sleep)
+        self._parallel = asyncio.Semaphore(self.config.parallel_workspaces)
+        self._lanes: dict[int, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._unrecorded: list[tuple[int, SentRef | None, asyncio.Future[None]]] = []
+        self._recorder: asyncio.Task[None] | None = None
+        # SQLite has one writer: queueing writes here is far cheaper than SQLite's busy-wait between connections.
+        bind = sessions.kw.get("bind")
+        self._write_lock = asyncio.Lock() if bind is not None and bind.dialect.name == "sqlite" else None
+
+    @contextlib.asynccontextmanager
+    async def _writing(self) -> AsyncIterator[AsyncSession]:
+        """A session in a write transaction (one at a time on SQLite)."""
+        async with contextlib.AsyncExitStack() as stack:
+            if self._write_lock is not None:
+                await stack.enter_async_context(self._write_lock)
+            session = await stack.enter_async_context(self.sessions())
+            await stack.enter_async_context(session.begin())
+            yield session
+
+    # ------------------------------------------------------------------------------------------ driving
+
+    def wake(self) -> None:
+        """Look at the outbox now (something was just enqueued) rather than at the next poll."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Make `run` finish the sends in flight, hand back the other claims and return."""
+        self._stopping = True
+        self._wake.set()
+
+    async def send_due(self, now: datetime | None = None) -> SendReport:
+        """One pass: try each row due at `now` (default: the clock) once; retries wait for their time."""
+        before = self.totals.copy()
+        due = max(now, self._clock()) if now is not None else self._clock()
+        async with self.sessions() as session:
+            lanes = await outbox.due_lanes(
+                session=session, now=due, leases_end_by=self._clock(), platforms=self.ports
+            )
+        await asyncio.gather(*(self._lane(lane, pass_at=due) for lane in lanes))
+        return self.totals - before
+
+    async def run(self) -> None:
+        """Send as messages come due, until `stop()` (even one called before); then release what this sender
+        still holds. A stopped sender stays stopped."""
+        try:
+            while not self._stopping:
+                self._wake.clear()
+                timeout = await self._start_due_lanes()
+                if self._stopping:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+        finally:
+            self._stopping = True
+            await asyncio.gather(*self._lanes.values(), return_exceptions=True)
+            released = await self.release()
+            if released:
+                log.info("sender %s handed back %d claimed message(s)", self.name, released)
+
+    async def release(self) -> int:
+        """Hand back every claim this sender holds, due at once (on shutdown)."""
+        async with self._writing() as session:
+            return await outbox.release(session=session, sender=self.name, now=self._clock())
+
+    async def _start_due_lanes(self) -> float:
+        """Start a lane for each workspace with due rows; seconds until the next look."""
+        now = self._clock()
+        try:
+            async with self.sessions() as session:
+                lanes = await outbox.due_lanes(
+                    session=session, now=now, leases_end_by=now, platforms=self.ports
+                )
+                next_due = await outbox.next_due_at(session=session, platforms=self.ports)
+        except Exception:
+            log.exception("the sender could not read the outbox; trying again in %ss", self.config.poll)
+            return self.config.poll
+        for lane in lanes:
+            if lane.workspace_id not in self._lanes:
+                task = asyncio.create_task(
+                    self._lane(lane, pass_at=None), name=f"outbox-lane-{lane.workspace_id}"
+                )
+                self._lanes[lane.workspace_id] = task
+                task.add_done_callback(functools.partial(self._lane_done, lane.workspace_id))
+        if next_due is None or next_due <= now:  # nothing waiting, or running lanes are on it
+            return self.config.poll
+        return min(self.config.poll, max(0.01, (next_due - now).total_seconds()))
+
+    def _lane_done(self, workspace_id: int, task: asyncio.Task[None]) -> None:
+        self._lanes.pop(workspace_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("outbox lane of workspace %s stopped", workspace_id, exc_info=task.exception())
+        self._wake.set()  # rows may have come due for it meanwhile
+
+    # ------------------------------------------------------------------------------------------- lanes
+
+    async def _lane(self, lane: Lane, *, pass_at: datetime | None) -> None:
+        """Claim and send a workspace's due rows until none is left.
+
+        `pass_at`: a one-off pass (send_due) sends rows due by then, each at most once (ids only go up), a batch
+        after the other. Otherwise rows are due by the clock, retries come back into the lane when their time
+        comes, and the next batch is claimed as soon as the last row of this one got its slot, so that the
+        lane never idles between batches (the in-flight limit is the lane's, across batches).
+        """
+        port = self.ports[lane.platform]
+        in_flight = asyncio.Semaphore(self.config.in_flight)
+        batches: list[asyncio.Task[list[int]]] = []
+        async with self._parallel:
+            try:
+                after_id = 0
+                while not self._stopping:
+                    now = self._clock()
+                    until = now + timedelta(seconds=self.config.lease)
+                    async with self._writing() as session:
+                        rows = await outbox.claim(
+                            session=session,
+                            workspace_id=lane.workspace_id,
+                            now=max(pass_at, now) if pass_at is not None else now,
+                            leases_end_by=now,
+                            until=until,
+                            sender=self.name,
+                            limit=self.config.batch_for(lane.platform),
+                            after_id=after_id if pass_at is not None else 0,
+                        )
+                        members = [row.member_id for row in rows if row.member_id is not None]
+                        users = await outbox.member_user_ids(session=session, member_ids=members)
+                    if not rows:
+                        return
+                    paced = _Countdown(len(rows))
+                    batch = asyncio.create_task(
+                        self._send_batch(
+                            lane, port, rows, users, lease_end=until, in_flight=in_flight, paced=paced
+                        )
+                    )
+                    batches.append(batch)
+                    if pass_at is not None:
+                        untried = await batch
+                        after_id = (min(untried) - 1) if untried else (rows[-1].id or 0)
+                    else:
+                        all_paced = asyncio.create_task(paced.wait())
+                        await asyncio.wait([batch, all_paced], return_when=asyncio.FIRST_COMPLETED)
+                        all_paced.cancel()
+            finally:
+                await asyncio.gather(*batches, return_exceptions=True)
+
+    async def _send_batch(
+        self,
+        lane: Lane,
+        port: ChatPort,
+        rows: Sequence[Outbox],
+        users: Mapping[int, str],
+        *,
+        lease_end: datetime,
+        in_flight: asyncio.Semaphore,
+        paced: _Countdown,
+    ) -> list[int]:
+        """Send claimed rows in order, a few at a time; hand back (and return) the ids left untried."""
+        untried: list[int] = []
+        by_key: dict[str, asyncio.Task[None]] = {}
+
+        async def one(row: Outbox) -> None:
+            try:
+                await self._send_row(lane, port, row, users, lease_end, by_key, untried, in_flight, paced)
+            except Exception:
+                # The database failed while recording the outcome: the lease brings the row back.
+                log.exception("outbox %s: could not record how sending went", row.key)
+            finally:
+                paced.tick(row.id)
+
+        for row in rows:
+            by_key[row.key] = asyncio.create_task(one(row))
+        await asyncio.gather(*by_key.values())
+        if untried:
+            async with self._writing() as session:
+                await outbox.release(session=session, sender=self.name, now=self._clock(), row_ids=untried)
+            self.totals.deferred += len(untried)
+        return untried
+
+    async def _send_row(
+        self,
+        lane: Lane,
+        port: ChatPort,
+        row: Outbox,
+        users: Mapping[int, str],
+        lease_end: datetime,
+        by_key: Mapping[str, asyncio.Task[None]],
+        untried: list[int],
+        in_flight: asyncio.Semaphore,
+        paced: _Countdown,
+    ) -> None:
+        assert row.id is not None
+        try:
+            card = card_from_json(row.card)
+        except ValueError as error:
+            await self._fail(row, f"the stored card cannot be read: {error}", count_attempt=False)
+            return
+
+        send: Callable[[], Awaitable[MessageRef | None]]
+        match row.target_kind:
+            case TargetKind.MEMBER:
+                user = users.get(row.member_id or 0)
+                if user is None:
+                    await self._fail(row, f"member {row.member_id} no longer exists", count_attempt=False)
+                    return
+                recipient = Recipient(workspace_id=lane.external_id, user_id=user)
+                send = lambda: port.send_dm(recipient, card)  # noqa: E731
+            case TargetKind.CONVERSATION:
+                conversation = ConversationRef(
+                    row.conversation_platform or lane.platform,
+                    row.conversation_workspace or lane.external_id,
+                    row.conversation_opaque or "",
+                )
+                send = lambda: port.post(conversation, card)  # noqa: E731
+            case TargetKind.UPDATE:
+                original = await self._original(row, by_key)
+                if original is None:
+                    return
+                send = lambda: self._update(port, original, card)  # noqa: E731
+
+        # Only the platform call counts as in flight: recording its outcome waits for the database, and must not
+        # hold back the next send.
+        async with in_flight:
+            if self._stopping:
+                untried.append(row.id)
+                return
+            await self._pacer.wait(lane.workspace_id, 1.0 / self.config.rates[lane.platform])
+            paced.tick(row.id)
+            if self._stopping or (lease_end - self._clock()).total_seconds() <= self.config.send_timeout:
+                untried.append(row.id)  # stopping; or it might be sent after another sender took it over
+                return
+            try:
+                async with asyncio.timeout(self.config.send_timeout):
+                    ref = await send()
+            except DeliveryFailed as refused:
+                outcome: MessageRef | DeliveryFailed | None = refused
+            except TimeoutError:
+                outcome = DeliveryFailed(f"no answer within {self.config.send_timeout:g}s", retryable=True)
+            except Exception as error:  # an adapter's bug or an unexpected network error: retry, bounded
+                log.warning("outbox %s: the port raised %r", row.key, error)
+                outcome = DeliveryFailed(f"{type(error).__name__}: {error}", retryable=True)
+            else:
+                outcome = ref
+        if not isinstance(outcome, DeliveryFailed):
+            await self._sent(row, outcome)
+        elif outcome.retryable:
+            await self._retry(row, outcome.reason, outcome.retry_after)
+        else:
+            await self._fail(row, outcome.reason, count_attempt=True)
+
+    async def _original(self, row: Outbox, by_key: Mapping[str, asyncio.Task[None]]) -> Outbox | None:
+        """The sent message an update changes; None when the update must wait or cannot happen."""
+        key = row.update_key or ""
+        pending = by_key.get(key)
+        if pending is not None and pending is not asyncio.current_task():
+            await pending  # the original is in this very batch: let it go first
+        async with self.sessions() as session:
+            original = await outbox.find_by_key(session=session, key=key)
+        if original is None:
+            await self._fail(row, f"no message was planned under {key!r} to update", count_attempt=False)
+            return None
+        if original.status == OutboxStatus.FAILED:
+            await self._fail(row, f"the message it updates ({key}) failed", count_attempt=False)
+            return None
+        if original.status != OutboxStatus.SENT:
+            wait = self._clock() + timedelta(seconds=self.config.update_wait)
+            if original.status == OutboxStatus.PENDING:
+                wait = max(wait, original.next_attempt_at)
+            async with self._writing() as session:
+                await outbox.reschedule(
+                    session=session,
+                    row_id=row.id or 0,
+                    sender=self.name,
+                    at=wait,
+                    error=None,
+                    count_attempt=False,
+                )
+            self.totals.deferred += 1
+            return None
+        return original
+
+    @staticmethod
+    async def _update(port: ChatPort, original: Outbox, card: Card) -> None:
+        if original.sent_message is None or original.sent_platform is None:
+            raise DeliveryFailed(f"{original.key} was sent without a message reference", retryable=False)
+        conversation = ConversationRef(
+            original.sent_platform, original.sent_workspace or "", original.sent_conversation or ""
+        )
+        await port.update(MessageRef(conversation, original.sent_message), card)
+
+    # ------------------------------------------------------------------------------------- outcomes
+
+    async def _sent(self, row: Outbox, ref: MessageRef | None) -> None:
+        """Record a send; returns once it is committed (with the others that finished meanwhile)."""
+        sent_ref = None
+        if ref is not None:
+            conversation = ref.conversation
+            sent_ref = SentRef(
+                conversation.platform, conversation.workspace_id, conversation.opaque, ref.opaque
+            )
+        done = asyncio.get_running_loop().create_future()
+        self._unrecorded.append((row.id or 0, sent_ref, done))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_sent())
+        await done
+        self.totals.sent += 1
+
+    async def _record_sent(self) -> None:
+        """Write down sends in batches: all that finished while the previous batch was being written.
+
+        A fan-out finishes hundreds of sends a second; one transaction each would make the database, not the
+        platform's rate, the limit. Waiting `record_every` (20 ms) adds that and one write to the window in which
+        a crash could leave a sent message unrecorded (and so sent again).
+        """
+        while self._unrecorded:
+            await asyncio.sleep(self.config.record_every)  # let the sends finishing meanwhile join
+            batch, self._unrecorded = self._unrecorded, []
+            try:
+                async with self._writing() as session:
+                    await outbox.mark_many_sent(
+                        session=session,
+                        sender=self.name,
+                        now=self._clock(),
+                        sent=[(row_id, ref) for row_id, ref, _ in batch],
+                    )
+            except Exception as error:
+                for _, _, done in batch:
+                    done.set_exception(error)
+            else:
+                for _, _, done in batch:
+                    done.set_result(None)
+
+    async def _retry(self, row: Outbox, reason: str, retry_after: float | None) -> None:
+        attempts = row.attempts + 1
+        if attempts >= self.config.max_attempts:
+            await self._fail(row, f"gave up after {attempts} attempts: {reason}", count_attempt=True)
+            return
+        delay = retry_delay(
+            attempts,
+            base=self.config.backoff_base,
+            cap=self.config.backoff_cap,
+            retry_after=retry_after,
+            rng=self._rng,
+        )
+        at = self._clock() + timedelta(seconds=delay)
+        async with self._writing() as session:
+            await outbox.reschedule(
+                session=session, row_id=row.id or 0, sender=self.name, at=at, error=reason, count_attempt=True
+            )
+        self.totals.retried += 1
+        log.info("outbox %s: try %d failed (%s); next in %.1fs", row.key, attempts, reason, delay)
+
+    async def _fail(self, row: Outbox, reason: str, *, count_attempt: bool) -> None:
+        async with self._writing() as session:
+            await outbox.mark_failed(
+                session=session,
+                row_id=row.id or 0,
+                sender=self.name,
+                error=reason,
+                count_attempt=count_attempt,
+            )
+        self.totals.failed += 1
+        log.error("outbox %s failed: %s", row.key, reason)

@@ -1,0 +1,38 @@
+"""Small helpers shared by the outbox tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.jobs.messages import PlannedMessage, Target, ToMember
+from bot.jobs.outbox import enqueue_many
+from bot.views.cards import Card
+from storage.tables import Outbox
+
+
+def dm(
+    key: str, workspace_id: int, member_id: int, *, title: str | None = None, **more: object
+) -> PlannedMessage:
+    return PlannedMessage(key, workspace_id, ToMember(member_id), Card(title or key), **more)  # type: ignore[arg-type]
+
+
+def message(
+    key: str, workspace_id: int, target: Target, *, not_before: datetime | None = None
+) -> PlannedMessage:
+    return PlannedMessage(key, workspace_id, target, Card(key), not_before=not_before)
+
+
+async def put(
+    sessions: async_sessionmaker[AsyncSession], *messages: PlannedMessage, now: datetime
+) -> set[str]:
+    async with sessions() as session, session.begin():
+        return await enqueue_many(session, list(messages), now=now)
+
+
+async def rows(sessions: async_sessionmaker[AsyncSession]) -> dict[str, Outbox]:
+    async with sessions() as session:
+        return {row.key: row for row in await session.exec(select(Outbox).order_by(Outbox.id))}  # type: ignore[arg-type]
