@@ -133,9 +133,10 @@ async def main() -> None:
     parser.add_argument("--database", type=Path, default=ROOT / "bench" / "slack.db")
     options = parser.parse_args()
 
-    if not options.database.exists():
+    fresh = not options.database.exists()
+    await migrate.upgrade(f"sqlite:///{options.database}")  # also brings an older bench database up to date
+    if fresh:
         started = time.perf_counter()
-        await migrate.upgrade(f"sqlite:///{options.database}")
         populate(options.database, objectives=options.objectives, check_ins=options.objectives * 5,
                  platform="slack", workspace=TEAM, user_id=USER_ID)  # fmt: skip
         print(
