@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Protocol
 
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
@@ -27,6 +28,17 @@ class SingleWorkspaceToken:
 
     async def token_for(self, team_id: str) -> str | None:
         return self.token
+
+
+class TokensByWorkspace:
+    """A fixed bot token per workspace (team id -> token), known up front: for benches and tests that send to
+    several workspaces without an installation store. A team not in the mapping has no installation."""
+
+    def __init__(self, tokens: Mapping[str, str]) -> None:
+        self.tokens = dict(tokens)
+
+    async def token_for(self, team_id: str) -> str | None:
+        return self.tokens.get(team_id)
 
 
 class InstalledTokens:

@@ -8,7 +8,7 @@ In a test::
         ...
         assert slack.calls("chat.postMessage")[0].args["channel"] == "C0GENERAL"
 
-For a bench, in a process of its own (control endpoints under /_fake/: stats, calls, reset, fail)::
+For a bench, in a process of its own (control endpoints under /_fake/: stats, calls, delivered, reset, fail)::
 
     python -m tests.fakes.slack_api --port 8765 --rate 20
 
@@ -241,6 +241,8 @@ class FakeSlackApi:
         self._chaos: tuple[float, random.Random] | None = None
         self._windows: dict[tuple[str, str], _RateWindow] = {}
         self.delivered: Counter[str] = Counter()  # idempotency marker -> accepted deliveries
+        # team id -> calls refused for going over `rate` (not the chaos' or queued 429s): a sender's pacing shows here
+        self.over_rate: Counter[str] = Counter()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -341,6 +343,7 @@ class FakeSlackApi:
             "ok": sum(1 for c in self._calls if c.ok),
             "errors": dict(errors),
             "rate_limited": sum(1 for c in self._calls if c.status == 429),
+            "over_rate": sum(self.over_rate.values()),
             "delivered": len(self.delivered),
             "duplicates": sum(n - 1 for n in self.delivered.values()),
             "response_posts": len(self._responses),
@@ -353,6 +356,7 @@ class FakeSlackApi:
         self._queued.clear()
         self._windows.clear()
         self.delivered.clear()
+        self.over_rate.clear()
         self.messages.clear()
         self._chaos = None
 
@@ -365,6 +369,7 @@ class FakeSlackApi:
         app.router.add_get("/link/", self._socket_link)
         app.router.add_get("/_fake/stats", self._control_stats)
         app.router.add_get("/_fake/calls", self._control_calls)
+        app.router.add_get("/_fake/delivered", self._control_delivered)
         app.router.add_post("/_fake/reset", self._control_reset)
         app.router.add_post("/_fake/fail", self._control_fail)
         app.router.add_post("/_fake/response_url", self._control_response_url)
@@ -511,6 +516,7 @@ class FakeSlackApi:
         window = self._windows.setdefault((team_id, method), _RateWindow(self.rate))
         wait = window.admit(self.clock())
         if wait is not None:
+            self.over_rate[team_id] += 1
             raise _Refusal("ratelimited", 429, {"Retry-After": str(max(1, math.ceil(wait)))})
 
     # ------------------------------------------------------------------------------------ the methods
@@ -769,6 +775,10 @@ class FakeSlackApi:
     async def _control_calls(self, request: web.Request) -> web.Response:
         calls = self.calls(request.query.get("method"))
         return web.json_response([asdict(c) | {"ok": c.ok} for c in calls])
+
+    async def _control_delivered(self, request: web.Request) -> web.Response:
+        """Every idempotency marker delivered, with how many times: for a bench to count losses."""
+        return web.json_response(dict(self.delivered))
 
     async def _control_reset(self, request: web.Request) -> web.Response:
         self.reset()

@@ -1,35 +1,52 @@
-"""Over real HTTP to a fake Slack Web API that refuses some calls with 429 + Retry-After or 500: every message
-is still delivered exactly once, and updates reach the message their original became."""
+"""The sender through the real Slack adapter (SlackChatPort, slack_sdk's retry handlers) over real HTTP to the
+fake Slack Web API refusing calls with 429 + Retry-After or 500: every message is still delivered exactly once,
+and an update reaches the message its original became.
+
+slack_sdk retries inside one port call, so deliveries are counted where they land (the fake's `delivered`,
+`duplicates()`, `messages`), never by how often the port was called.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 
-import aiohttp
 import pytest
-from aiohttp.test_utils import TestServer
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from adapters.slack.blocks import fallback_text
+from adapters.slack.port import RETRIES, SlackChatPort
+from adapters.slack.tokens import TokensByWorkspace
 from bot.domain.enums import Platform
 from bot.jobs.messages import UpdateSent
 from bot.jobs.sender import Sender, SenderConfig
+from bot.views.cards import Card
 from storage.tables import OutboxStatus
 from storage.types import utcnow
-from tests.jobs.fake_slack import FakeSlackWebApi, SlackLikePort
+from tests.fakes.slack_api import FakeSlackApi
 from tests.jobs.fakes import add_workspace
 from tests.jobs.helpers import dm, message, put, rows
 
+TEAMS = ("T1", "T2", "T3")
+
 
 @pytest.fixture
-async def slack() -> AsyncIterator[tuple[FakeSlackWebApi, SlackLikePort]]:
-    fake = FakeSlackWebApi(rate=50.0, failure_share=0.25, seed=11)
-    server = TestServer(fake.app(), host="127.0.0.1")
-    await server.start_server()
-    async with aiohttp.ClientSession() as http:
-        yield fake, SlackLikePort(http, str(server.make_url("/api/")))
-    await server.close()
+async def slack() -> AsyncIterator[FakeSlackApi]:
+    async with FakeSlackApi(rate=10.0) as fake:
+        for team in TEAMS:
+            fake.add_workspace(team)
+        yield fake
+
+
+def _port(fake: FakeSlackApi) -> SlackChatPort:
+    tokens = TokensByWorkspace({team: fake.workspaces[team].bot_token for team in TEAMS})
+    return SlackChatPort(tokens, base_url=fake.url)
+
+
+def _marker(channel: str, title: str) -> str:
+    """How the fake names a delivery without metadata: the channel it landed in and the message's text."""
+    return f"{channel}|{fallback_text(Card(title))}"
 
 
 async def _drain(sessions: async_sessionmaker[AsyncSession], sender: Sender, *, within: float) -> None:
@@ -49,36 +66,40 @@ async def _drain(sessions: async_sessionmaker[AsyncSession], sender: Sender, *, 
 
 
 async def test_429s_and_500s_still_deliver_every_message_exactly_once(
-    sessions: async_sessionmaker[AsyncSession], slack: tuple[FakeSlackWebApi, SlackLikePort]
+    sessions: async_sessionmaker[AsyncSession], slack: FakeSlackApi
 ) -> None:
-    fake, port = slack
+    slack.chaos(0.25, seed=11)
     expected = set()
-    for team in ("T1", "T2", "T3"):
+    for team in TEAMS:
+        # Twice what the fake's limit lets through in a second: an unpaced sender would go over it.
         workspace, members = await add_workspace(sessions, team, [f"U{i}" for i in range(20)])
         await put(
             sessions, *(dm(f"{team}:{user}", workspace, m) for user, m in members.items()), now=utcnow()
         )
-        expected |= {(team, "D" + user[1:], f"{team}:{user}") for user in members}
-    config = SenderConfig(rates={Platform.SLACK: 40.0}, backoff_base=0.05, max_attempts=20, poll=0.2)
-    await _drain(sessions, Sender(sessions, {Platform.SLACK: port}, config=config), within=60)
+        expected |= {_marker("D" + user[1:], f"{team}:{user}") for user in members}
+    # Half the fake's limit: retries inside slack_sdk come on top of the sender's paced calls.
+    config = SenderConfig(rates={Platform.SLACK: 5.0}, backoff_base=0.05, max_attempts=20, poll=0.2)
+    await _drain(sessions, Sender(sessions, {Platform.SLACK: _port(slack)}, config=config), within=90)
 
-    assert set(fake.delivered) == expected  # nothing lost
-    assert set(fake.delivered.values()) == {1}  # nothing twice
-    assert fake.answers["429 random"] > 0 and fake.answers["500 random"] > 0
-    assert fake.answers["429 rate"] == 0  # the pace kept inside the platform's limit
+    assert set(slack.delivered) == expected  # nothing lost
+    assert slack.duplicates() == {}  # nothing twice
+    posts = slack.calls("chat.postMessage")
+    assert any(c.status == 429 for c in posts) and any(c.status == 500 for c in posts)
+    assert len(posts) == len(expected) + sum(1 for c in posts if not c.ok)  # each refusal was tried again
+    assert slack.over_rate == {}  # the pace kept inside the platform's limit
     stored = await rows(sessions)
     assert {row.status for row in stored.values()} == {OutboxStatus.SENT}
-    assert max(row.attempts for row in stored.values()) > 1
     assert stored["T1:U3"].sent_conversation == "D3" and stored["T1:U3"].sent_message
 
 
 async def test_an_update_after_refusals_goes_to_the_message_its_original_became(
-    sessions: async_sessionmaker[AsyncSession], slack: tuple[FakeSlackWebApi, SlackLikePort]
+    sessions: async_sessionmaker[AsyncSession], slack: FakeSlackApi
 ) -> None:
-    fake, port = slack
-    fake.failure_share = 0
-    fake.script["prompt"] = [429, 500]
-    fake.script["done"] = [500]
+    # More refusals in a row than slack_sdk retries inside a call, so the outbox sees each round fail.
+    in_a_row = RETRIES + 1
+    slack.fail_next("chat.postMessage", in_a_row, status=429, retry_after=0)
+    slack.fail_next("chat.postMessage", in_a_row, status=500)
+    slack.fail_next("chat.update", in_a_row, status=500)
     workspace, members = await add_workspace(sessions, "T1", ["U1"])
     await put(
         sessions,
@@ -87,9 +108,14 @@ async def test_an_update_after_refusals_goes_to_the_message_its_original_became(
         now=utcnow(),
     )
     config = SenderConfig(backoff_base=0.05, poll=0.2)
-    await _drain(sessions, Sender(sessions, {Platform.SLACK: port}, config=config), within=30)
+    await _drain(sessions, Sender(sessions, {Platform.SLACK: _port(slack)}, config=config), within=60)
 
-    assert fake.delivered == {("T1", "D1", "prompt"): 1}
+    assert slack.delivered == {_marker("D1", "prompt"): 1}
     stored = await rows(sessions)
     assert stored["prompt"].attempts == 3 and stored["done"].attempts == 2
-    assert fake.updated == [("T1", stored["prompt"].sent_message, "done")]
+    assert stored["prompt"].sent_conversation == "D1"
+    original = stored["prompt"].sent_message
+    assert original is not None
+    updates = slack.calls("chat.update", ok=True)
+    assert [(c.args["channel"], c.args["ts"]) for c in updates] == [("D1", original)]
+    assert slack.messages[("D1", original)]["text"] == fallback_text(Card("done"))
