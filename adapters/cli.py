@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.console.repl import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
-from adapters.outbound import platform_ports, tick_planners, with_console
+from adapters.outbound import close_ports, platform_ports, tick_planners, with_console
 from adapters.serve import SettingsError, check_settings, serving_app
 from adapters.slack.settings import SlackSettingsError
 from bot.config import Settings, load_settings
@@ -159,7 +159,10 @@ async def _run_tick(settings: Settings, now: datetime | None) -> int:
         sessions = session_factory(engine)
         ports = _ports(settings, engine)
         sender = Sender(sessions, ports, config=SenderConfig.from_settings(settings))
-        summary = await tick(now or utcnow(), sessions=sessions, planners=tick_planners(), sender=sender)
+        try:
+            summary = await tick(now or utcnow(), sessions=sessions, planners=tick_planners(), sender=sender)
+        finally:
+            await close_ports(ports)
         print(summary.line())
         return 1 if summary.planner_errors else 0
     except migrate.DatabaseNotMigrated as error:
@@ -174,9 +177,8 @@ async def _run_worker(settings: Settings) -> int:
     engine = create_engine(settings.database_url)
     try:
         await migrate.ensure_migrated(engine)
-        jobs = JobsRuntime(
-            session_factory(engine), _ports(settings, engine), planners=tick_planners(), settings=settings
-        )
+        ports = _ports(settings, engine)
+        jobs = JobsRuntime(session_factory(engine), ports, planners=tick_planners(), settings=settings)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, jobs.sender.stop)
@@ -188,6 +190,7 @@ async def _run_worker(settings: Settings) -> int:
             await jobs.wait()  # until a signal stops the sender, its claims handed back
         finally:
             await jobs.stop()
+            await close_ports(ports)
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
         log.info("okrbot worker %s stopped", jobs.sender.name)

@@ -52,3 +52,11 @@ def with_console(
         for platform in (Platform.SLACK, Platform.TEAMS):
             every.setdefault(platform, ConsoleChatPort(write, platform=platform))
     return every
+
+
+async def close_ports(ports: Mapping[Platform, ChatPort]) -> None:
+    """Close the connections ports keep open (the Slack port's shared pool), at shutdown."""
+    for port in ports.values():
+        close = getattr(port, "close", None)
+        if close is not None:
+            await close()

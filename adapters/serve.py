@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.outbound import tick_planners, with_console
+from adapters.outbound import close_ports, tick_planners, with_console
 from adapters.server import Mount, build_app
 from adapters.slack.app import SlackAdapter, build_slack_adapter
 from adapters.slack.settings import slack_config
@@ -115,6 +115,7 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
         await jobs.start()
         yield
         await jobs.stop()  # finishes the sends in flight and hands the other claims back
+        await close_ports(ports)
 
     app.cleanup_ctx.append(run_jobs)
     for key, value in app_keys.items():

@@ -187,6 +187,7 @@ async def fan_out(args: argparse.Namespace, folder: Path) -> None:
     print(f"\n== fan-out: {total:,} check-in DMs in {args.workspaces} workspaces, through SlackChatPort ==")
     _, engine = await _fresh_database(args, folder, "fanout.db")
     fake, api_url = _start_fake(args)
+    port: SlackChatPort | None = None
     try:
         await _populate(engine, workspaces=args.workspaces, members=args.members)
         sessions = session_factory(engine)
@@ -264,6 +265,8 @@ async def fan_out(args: argparse.Namespace, folder: Path) -> None:
                 f" {100 * pool_full / max(1, pool_samples):.0f} % of {pool_samples} looks"
             )
     finally:
+        if port is not None:
+            await port.close()
         fake.terminate()
         fake.wait()
         await engine.dispose()

@@ -1,15 +1,21 @@
 """The Slack ChatPort: DMs, channel posts and message updates the bot sends on its own.
 
-Rate limits are slack_sdk's retry handlers' job: a 429 is retried after its Retry-After, a 5xx or a dropped
-connection with backoff. When those give up, the failure is raised as DeliveryFailed for the outbox to retry
-later, never swallowed: a message is sent or it stays pending.
+A 5xx or a dropped connection is retried in the call, with slack_sdk's backoff. A 429 is not: it goes back to
+the outbox as DeliveryFailed with Slack's Retry-After, and the outbox tries that message again no sooner, while
+its pace keeps the rest of the workspace's messages flowing. (Sleeping on a 429 inside the call would hold one of
+the workspace's send slots idle and send the retry outside the pace, into a window Slack already counts as full.)
+Every failure reaches the outbox, never swallowed: a message is sent or it stays pending.
+
+All calls share one HTTP connection pool; a new connection per message was the fan-out's bottleneck.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from aiohttp import ClientSession, TCPConnector
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -47,16 +53,18 @@ PERMANENT = frozenset(
 RETRIES = 3  # per call, inside slack_sdk; the outbox retries again later with longer waits
 
 
-def retrying_client(*, token: str | None, base_url: str) -> AsyncWebClient:
+def retrying_client(
+    *, token: str | None, base_url: str, session: ClientSession | None = None, on_rate_limit: bool = True
+) -> AsyncWebClient:
+    """A Web API client retrying 5xx and dropped connections, and 429s too unless `on_rate_limit` is False."""
+    handlers: list[AsyncRetryHandler] = [
+        AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
+        AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
+    ]
+    if on_rate_limit:
+        handlers.insert(0, AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES))
     return AsyncWebClient(
-        token=token,
-        base_url=base_url,
-        timeout=10,
-        retry_handlers=[
-            AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES),
-            AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
-            AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
-        ],
+        token=token, base_url=base_url, timeout=10, session=session, retry_handlers=handlers
     )
 
 
@@ -65,6 +73,7 @@ class SlackChatPort:
         self.tokens = tokens
         self.base_url = base_url
         self._clients: dict[str, AsyncWebClient] = {}
+        self._session: ClientSession | None = None  # made on first use, on the loop that sends
 
     async def send_dm(self, recipient: Recipient, card: Card) -> MessageRef:
         # Posting to a user id delivers to the person's DM with the app (its Messages tab).
@@ -99,8 +108,20 @@ class SlackChatPort:
             raise DeliveryFailed(f"Slack workspace {team_id} has no installation", retryable=False)
         client = self._clients.get(token)
         if client is None:
-            client = self._clients[token] = retrying_client(token=token, base_url=self.base_url)
+            if self._session is None or self._session.closed:
+                self._session = ClientSession(connector=TCPConnector(limit=100, limit_per_host=50))
+            client = retrying_client(
+                token=token, base_url=self.base_url, session=self._session, on_rate_limit=False
+            )
+            self._clients[token] = client
         return client
+
+    async def close(self) -> None:
+        """Close the shared connections (at shutdown)."""
+        self._clients.clear()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
 
 def _messages(card: Card) -> list[dict[str, Any]]:

@@ -68,7 +68,9 @@ class SenderConfig:
     max_attempts: int = 8  # tries before a message is set aside as failed
     lease: float = 60.0  # seconds a claim lasts; a dead sender's rows come back after this
     send_timeout: float = 15.0  # seconds one platform call may take before it counts as failed
-    in_flight: int = 4  # platform calls at once to one workspace (the pace still holds)
+    in_flight: int = (
+        16  # platform calls at once to one workspace (the pace still holds; a slow call holds one)
+    )
     parallel_workspaces: int = 32
     # Retries after 1, 2, 4, 8 ... s (each with a random half dropped), capped at 15 min: eight tries span
     # about two to four minutes. Raise max_attempts to ride out longer outages (12 tries: about half an hour).
