@@ -55,10 +55,8 @@ def check_settings(settings: Settings) -> None:
             check_teams_settings(settings)
         except TeamsConfigError as error:
             raise SettingsError(str(error)) from None
-    slack = slack_config(settings)
-    if slack is not None and slack.secret_key:
-        TokenCipher(slack.secret_key)
-    if settings.okrbot_secret_key:
+    slack_config(settings)  # raises for a half-configured Slack
+    if settings.okrbot_secret_key:  # the same key Slack's OAuth mode encrypts its tokens with
         TokenCipher(settings.okrbot_secret_key)
 
 
