@@ -7,7 +7,6 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import suppress
 from contextvars import ContextVar
 from typing import Any
 
@@ -116,7 +115,8 @@ class SlackListeners:
             log.warning("unusable block_actions payload: %r", error)
             return
         if action_id is None:
-            await self._tell(client, body, messages.error(STALE_BUTTON))
+            stale = messages.error(STALE_BUTTON)
+            await answers.follow_up(client, origin, stale, answers.messages_of(stale))
             return
         response = await self._invoke(client, origin, ActionPress(action_id, value))
         if response.form is not None:
@@ -219,11 +219,6 @@ class SlackListeners:
         if response.form is not None:
             response = messages.error("That took too long to open the form; please try again.")
         await answers.follow_up(client, origin, response, answers.messages_of(response))
-
-    async def _tell(self, client: AsyncWebClient, body: dict[str, Any], response: Response) -> None:
-        with suppress(UnusablePayload):
-            origin = interaction_origin(body)
-            await answers.follow_up(client, origin, response, answers.messages_of(response))
 
     def _refresh_home(self, client: AsyncWebClient, origin: Origin) -> None:
         self._later(self.publish_home(client, team_id=origin.team_id, user_id=origin.user_id))
