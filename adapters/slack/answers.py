@@ -18,6 +18,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack.blocks import message_payload
 from adapters.slack.modals import modal_view
 from adapters.slack.payloads import ModalMemo, Origin
+from adapters.slack.serialise import as_json
 from bot.views.cards import Attachment, Form, Response, Visibility
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ async def open_form(client: AsyncWebClient, origin: Origin, form: Form) -> None:
     memo = ModalMemo(form.state, origin.response_url, origin.channel_id)
     view.private_metadata = memo.dump()
     try:
-        await client.views_open(trigger_id=origin.trigger_id, view=view)
+        await client.views_open(trigger_id=origin.trigger_id, view=as_json(view))
     except SlackApiError as error:
         if error.response.get("error") != "expired_trigger_id":
             raise

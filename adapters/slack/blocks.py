@@ -35,6 +35,7 @@ from adapters.slack.mrkdwn import (
     slack_length,
     split_text,
 )
+from adapters.slack.serialise import as_json
 from bot.views.actions import ActionId
 from bot.views.cards import Button, ButtonStyle, Card, Response, Section, Tone
 
@@ -79,7 +80,7 @@ class Message:
     blocks: list[Block] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "blocks": [block.to_dict() for block in self.blocks]}
+        return {"text": self.text, "blocks": as_json(self.blocks)}
 
 
 def message_payload(response: Response) -> list[dict[str, Any]]:

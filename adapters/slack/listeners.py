@@ -22,6 +22,7 @@ from adapters.slack.identity import SlackDirectory
 from adapters.slack.modals import errors_response, form_values
 from adapters.slack.mrkdwn import unescape
 from adapters.slack.payloads import ModalMemo, Origin, UnusablePayload, command_origin, interaction_origin
+from adapters.slack.serialise import as_json
 from bot.core import OkrBot
 from bot.invocation import ActionPress, CommandText, FormSubmit, Invocation
 from bot.service.events import DomainEvent, OkrChanged
@@ -181,7 +182,7 @@ class SlackListeners:
     async def publish_home(self, client: AsyncWebClient, *, team_id: str, user_id: str) -> None:
         actor = await self.directory.actor(client, team_id=team_id, user_id=user_id, fallback_name=user_id)
         cards = await self.bot.dashboard(actor)
-        await client.views_publish(user_id=user_id, view=home_view(cards))
+        await client.views_publish(user_id=user_id, view=as_json(home_view(cards)))
 
     # ------------------------------------------------------------------------------------------- helpers
 
