@@ -114,7 +114,28 @@ async def claim(
     limit: int,
     after_id: int = 0,
 ) -> list[Outbox]:
-    """Take up to `limit` due rows of a workspace (oldest first, ids above `after_id`) for `sender` until `until`."""
+    """Take up to `limit` due rows of a workspace (oldest first, ids above `after_id`) for `sender` until `until`.
+
+    None while another sender holds live claims in the workspace: one sender at a time paces a workspace, so
+    that several senders (one per `okrbot serve` instance) do not each send at the platform's whole rate. A
+    sender that dies holds the lane only until its leases run out.
+    """
+    if (await session.connection()).dialect.name == "postgresql":
+        # Claims of one workspace queue here, so that the check below sees the claims of the one before (READ
+        # COMMITTED gives each statement a fresh snapshot). SQLite runs one writer at a time already.
+        await session.execute(
+            sa.select(col(Workspace.id)).where(col(Workspace.id) == workspace_id).with_for_update()
+        )
+    held_elsewhere = (
+        select(col(Outbox.id))
+        .where(
+            col(Outbox.workspace_id) == workspace_id,
+            col(Outbox.status) == OutboxStatus.SENDING,
+            col(Outbox.claimed_by) != sender,
+            col(Outbox.claimed_until) > leases_end_by,
+        )
+        .exists()
+    )
     # A CTE, not `id IN (subquery)`: PostgreSQL may run an IN subquery more than once per UPDATE, locking and
     # claiming more than `limit` rows; a CTE with FOR UPDATE runs exactly once.
     chosen = (
@@ -128,7 +149,7 @@ async def claim(
     statement = (
         sa.update(Outbox)
         # The due condition again: on SQLite it is what makes the claim atomic.
-        .where(col(Outbox.id) == chosen.c.id, _due(now, leases_end_by))
+        .where(col(Outbox.id) == chosen.c.id, _due(now, leases_end_by), ~held_elsewhere)
         .values(status=OutboxStatus.SENDING, claimed_by=sender, claimed_until=until, next_attempt_at=until)
         .returning(Outbox)
         .execution_options(synchronize_session=False)

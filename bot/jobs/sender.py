@@ -13,7 +13,9 @@ a duplicate is the one no outbox can close: the platform took a message but the 
 before recording it.
 
 Lanes run in parallel across workspaces; within one, sends are paced by the platform's rate, with a few in
-flight at once so that the platform's latency does not lower the rate.
+flight at once so that the platform's latency does not lower the rate. With several senders on one database
+(one per `okrbot serve` instance), a workspace belongs to one sender while it holds live claims there
+(storage/outbox.py: claim), so the pace holds for all of them together.
 """
 
 from __future__ import annotations
