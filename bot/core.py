@@ -23,7 +23,7 @@ from bot.views.actions import BadPayload
 from bot.views.cards import Card, Response
 from bot.views.dashboard import dashboard_cards
 from storage.coaching import follow_member_zone
-from storage.repository import WorkspaceRepository, get_or_create_workspace
+from storage.repository import WorkspaceRepository, find_identity, get_or_create_workspace
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,10 @@ class OkrBot:
 
     async def _context(self, session: AsyncSession, invocation: Invocation) -> Context:
         actor = invocation.actor
-        workspace = await get_or_create_workspace(
+        known = await find_identity(
+            session=session, platform=actor.platform, external_id=actor.workspace_id, user_id=actor.user_id
+        )
+        workspace = known.workspace or await get_or_create_workspace(
             session=session,
             platform=actor.platform,
             external_id=actor.workspace_id,
@@ -101,14 +104,14 @@ class OkrBot:
         )
         assert workspace.id is not None
         repo = WorkspaceRepository(session=session, workspace_id=workspace.id)
-        me = await repo.upsert_member(
-            user_id=actor.user_id,
-            display_name=actor.display_name,
-            tz=actor.tz,
-            is_admin=actor.is_admin,  # None leaves what we last heard
-        )
+        name, tz, admin = actor.display_name, actor.tz, actor.is_admin  # admin None: what we last heard
+        if known.member is not None:
+            me = repo.refresh_member(known.member, display_name=name, tz=tz, is_admin=admin)
+        else:
+            me = await repo.upsert_member(user_id=actor.user_id, display_name=name, tz=tz, is_admin=admin)
         now = self.clock()
-        await follow_member_zone(session, me, now=now)  # their next check-in prompt follows them
+        if known.schedule_tz is not None and known.schedule_tz != me.tz:
+            await follow_member_zone(session, me, now=now)  # their next check-in prompt follows them
         return Context(repo=repo, workspace=workspace, me=me, now=now, conversation=invocation.conversation)
 
     async def _dispatch(self, ctx: Context, invocation: Invocation) -> Response:

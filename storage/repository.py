@@ -21,6 +21,7 @@ from storage.tables import (
     Initiative,
     KeyResult,
     Member,
+    MemberCoaching,
     Objective,
     Team,
     TeamMembership,
@@ -47,6 +48,36 @@ async def get_or_create_workspace(
     except sa.exc.IntegrityError:
         workspace = (await session.exec(query)).one()
     return workspace
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is asking, as the database knows them: their workspace and member rows (None when new), and the zone
+    their check-in schedule follows (None when they have none)."""
+
+    workspace: Workspace | None
+    member: Member | None
+    schedule_tz: str | None
+
+
+async def find_identity(
+    *, session: AsyncSession, platform: Platform, external_id: str, user_id: str
+) -> Identity:
+    """Every request starts here, so it is one query, not three (workspace, member, schedule)."""
+    member_of_workspace = sa.and_(
+        col(Member.workspace_id) == col(Workspace.id), col(Member.platform_user_id) == user_id
+    )
+    query = (
+        select(Workspace, Member, MemberCoaching.tz)
+        .outerjoin(Member, member_of_workspace)
+        .outerjoin(MemberCoaching, col(MemberCoaching.member_id) == col(Member.id))
+        .where(Workspace.platform == platform, Workspace.external_id == external_id)
+    )
+    row = (await session.exec(query)).first()
+    if row is None:
+        return Identity(None, None, None)
+    workspace, member, schedule_tz = row
+    return Identity(workspace, member, schedule_tz)
 
 
 @dataclass(frozen=True)
@@ -99,18 +130,25 @@ class WorkspaceRepository:
     ) -> Member:
         """The member with that platform id, created or refreshed with what the platform now says."""
         member = await self.member_by_user_id(user_id)
-        if member is None:
-            member = Member(
-                workspace_id=self.workspace_id,
-                platform_user_id=user_id,
-                display_name=display_name,
-                name_key=display_name.casefold(),
-                tz=tz or "UTC",
-                is_admin=bool(is_admin),
-            )
-            self.session.add(member)
-            await self.session.flush()
-            return member
+        if member is not None:
+            return self.refresh_member(member, display_name=display_name, tz=tz, is_admin=is_admin)
+        member = Member(
+            workspace_id=self.workspace_id,
+            platform_user_id=user_id,
+            display_name=display_name,
+            name_key=display_name.casefold(),
+            tz=tz or "UTC",
+            is_admin=bool(is_admin),
+        )
+        self.session.add(member)
+        await self.session.flush()
+        return member
+
+    @staticmethod
+    def refresh_member(
+        member: Member, *, display_name: str, tz: str | None = None, is_admin: bool | None = None
+    ) -> Member:
+        """`member` updated with what the platform now says (written at the next flush, only if it changed)."""
         if display_name and member.display_name != display_name:
             member.display_name = display_name
             member.name_key = display_name.casefold()
