@@ -23,7 +23,7 @@ READABLE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Loggers that would say too much at INFO: aiohttp's access log repeats our own request line, and with the
 # query string (which may carry an OAuth code); APScheduler logs two lines a minute for every tick, whose lag
 # is a metric now. Their warnings (a missed tick, a server error) still show.
-_QUIETER = ("aiohttp.access", "apscheduler")
+QUIET_LOGGERS = ("aiohttp.access", "apscheduler")
 
 # What every LogRecord has; anything else on a record came from `extra=` and goes into the JSON object.
 _RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
@@ -88,5 +88,5 @@ def configure_logging(settings: Settings, *, level: int = logging.INFO, stream: 
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for name in _QUIETER:
+    for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 from aiohttp import web
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -37,6 +36,9 @@ from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
+# The text format every Prometheus reads (prometheus_client's own HTTP server answers with it when a scraper
+# asks for nothing newer); it is what generate_latest writes.
+TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8"
 BACKLOG_TIMEOUT = 2.0  # seconds the backlog query may take; a scrape never hangs on a stuck database
 # Tick lag: normally milliseconds; seconds mean a blocked event loop; APScheduler gives up at 50 s.
 LAG_BUCKETS = (0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
@@ -172,6 +174,4 @@ class Metrics:
 
     async def handle(self, request: web.Request) -> web.Response:
         await self.read_backlog()
-        return web.Response(
-            body=generate_latest(self.registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
-        )
+        return web.Response(body=generate_latest(self.registry), headers={"Content-Type": TEXT_FORMAT})
