@@ -28,7 +28,7 @@ class Readiness:
         self.timeout = timeout
         self.head = migrate.head_revision()
         self.draining = False
-        self._last_problem: str | None = None
+        self._last_problem: str | None = "not asked yet"  # so that the first answer is logged, ready or not
 
     def drain(self) -> None:
         """From now on answer 503, so that load balancers stop sending traffic here (shutdown has begun)."""
