@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.console.repl import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
+from adapters.ops.logs import configure_logging
 from adapters.outbound import close_ports, platform_ports, tick_planners, with_console
 from adapters.serve import SettingsError, check_settings, serving_app
 from adapters.slack.settings import SlackSettingsError
@@ -37,7 +38,6 @@ from storage.secrets import SecretKeyError
 from storage.types import utcnow
 
 CONSOLE_WORKSPACE = "local"
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 log = logging.getLogger("okrbot")
 
 
@@ -123,7 +123,7 @@ def _first_setting_error(error: ValidationError) -> str:
 
 
 def _serve(settings: Settings, *, host: str, port: int) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(settings)
     try:
         check_settings(settings)  # before anything listens: a half-configured platform is a start-up error
         web.run_app(serving_app(settings), host=host, port=port, print=None)
@@ -256,10 +256,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(settings, host=args.host or settings.host, port=args.port or settings.port)
     if args.command == "tick":
-        logging.basicConfig(level=logging.WARNING, format=LOG_FORMAT, stream=sys.stderr)
+        configure_logging(settings, level=logging.WARNING)
         return asyncio.run(_run_tick(settings, args.now))
     if args.command == "worker":
-        logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+        configure_logging(settings)
         return asyncio.run(_run_worker(settings))
     if args.command == "db":
         asyncio.run(migrate.upgrade(settings.database_url))

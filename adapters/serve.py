@@ -9,8 +9,10 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.ops.metrics import Metrics
+from adapters.ops.readiness import Readiness
 from adapters.outbound import close_ports, tick_planners, with_console
-from adapters.server import Mount, build_app
+from adapters.server import Mount, build_app, for_platform
 from adapters.slack.app import SlackAdapter, build_slack_adapter
 from adapters.slack.settings import slack_config
 from bot.config import Settings
@@ -68,21 +70,28 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
     sessions = session_factory(engine)
     # The ports are filled in below as the platforms mount; the sender reads them when it sends.
     ports: dict[Platform, ChatPort] = {}
+    metrics = Metrics(sessions)
     jobs = JobsRuntime(
-        sessions, ports, planners=tick_planners(), celebrations=plan_for_events, settings=settings
+        sessions,
+        ports,
+        planners=tick_planners(),
+        celebrations=plan_for_events,
+        settings=settings,
+        telemetry=metrics,
     )
     bot = OkrBot(
         sessions,
         default_tz=settings.default_timezone,
         event_hooks=jobs.event_hooks,
         after_commit=jobs.after_commit,
+        telemetry=metrics,
     )
     mounts: list[Mount] = []
     app_keys: dict[web.AppKey[Any], Any] = {}
     slack = slack_config(settings)
     if slack is not None:
         adapter = build_slack_adapter(slack, bot, engine=engine)
-        mounts.append(adapter.mount)
+        mounts.append(for_platform(Platform.SLACK, adapter.mount))
         ports[Platform.SLACK] = adapter.port
         app_keys[SLACK] = adapter
         log.info("Slack: %s", slack.mode.value)
@@ -91,17 +100,18 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
         from adapters.teams import teams_mount
 
         mount, port = teams_mount(settings, bot)
-        mounts.append(mount)
+        mounts.append(for_platform(Platform.TEAMS, mount))
         ports[Platform.TEAMS] = port
         log.info(
             "Teams: %s", "authenticated" if settings.microsoft_app_id else "UNAUTHENTICATED (local testing)"
         )
     if not mounts:
         log.warning(
-            "no Slack or Teams settings: serving /healthz only (try `okrbot console` for a local bot)"
+            "no Slack or Teams settings: serving only /healthz, /readyz and /metrics "
+            "(try `okrbot console` for a local bot)"
         )
     ports.update(with_console(ports, settings))
-    app = await build_app(mounts)
+    app = await build_app(mounts, readiness=Readiness(engine), metrics=metrics)
     app[BOT] = bot
     app[PORTS] = ports
     app[JOBS] = jobs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from bot.service.context import Context
 from bot.service.errors import OkrError
 from bot.service.events import DomainEvent
 from bot.service.reading import objective_page
+from bot.telemetry import NO_TELEMETRY, CommandOutcome, Telemetry, command_name
 from bot.views import messages
 from bot.views.actions import BadPayload
 from bot.views.cards import Card, Response
@@ -44,35 +46,54 @@ class OkrBot:
         default_tz: str = "UTC",
         event_hooks: Sequence[EventHook] = (),
         after_commit: Sequence[AfterCommit] = (),
+        telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
         self.default_tz = default_tz
         self.event_hooks = list(event_hooks)
         self.after_commit = list(after_commit)
+        self.telemetry = telemetry
 
     async def handle(self, invocation: Invocation) -> Response:
         """Answer an invocation. Errors a person caused come back as a response, with nothing written."""
+        started = time.perf_counter()
+        outcome = CommandOutcome.ERROR  # what an exception escaping from here leaves it at
         try:
-            async with self.sessions() as session, session.begin():
-                ctx = await self._context(session, invocation)
-                response = await self._dispatch(ctx, invocation)
-                for hook in self.event_hooks:
-                    await hook(session, ctx.events)
-            if ctx.events:
-                self._committed(ctx.events)
+            response = await self._answer(invocation)
+            outcome = CommandOutcome.OK
             return response
-        except UsageError as error:
-            return messages.error(error.message, f"Usage: {error.usage}" if error.usage else None)
-        except FieldErrors as error:
-            return Response(errors=error.errors)
-        except OkrError as error:
-            if error.field and isinstance(invocation.what, FormSubmit):
-                return Response(errors={error.field: error.message})
-            return messages.error(error.message, error.hint)
-        except BadPayload as error:
-            log.warning("rejected a payload: %s", error)
-            return messages.error("That button or form is out of date; run the command again.")
+        except (UsageError, FieldErrors, OkrError, BadPayload) as error:
+            outcome = CommandOutcome.USER_ERROR
+            return self._explain(error, invocation)
+        finally:
+            self.telemetry.command_finished(command_name(invocation), outcome, time.perf_counter() - started)
+
+    async def _answer(self, invocation: Invocation) -> Response:
+        async with self.sessions() as session, session.begin():
+            ctx = await self._context(session, invocation)
+            response = await self._dispatch(ctx, invocation)
+            for hook in self.event_hooks:
+                await hook(session, ctx.events)
+        if ctx.events:
+            self._committed(ctx.events)
+        return response
+
+    @staticmethod
+    def _explain(error: Exception, invocation: Invocation) -> Response:
+        """The answer to an error a person caused (the transaction is rolled back by then)."""
+        match error:
+            case UsageError():
+                return messages.error(error.message, f"Usage: {error.usage}" if error.usage else None)
+            case FieldErrors():
+                return Response(errors=error.errors)
+            case OkrError():
+                if error.field and isinstance(invocation.what, FormSubmit):
+                    return Response(errors={error.field: error.message})
+                return messages.error(error.message, error.hint)
+            case _:  # BadPayload
+                log.warning("rejected a payload: %s", error)
+                return messages.error("That button or form is out of date; run the command again.")
 
     async def dashboard(self, actor: Actor) -> tuple[Card, ...]:
         """The actor's own dashboard (Slack's App Home): read-only, so it writes nothing but the member."""

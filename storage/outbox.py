@@ -308,3 +308,50 @@ async def release(
     )
     result = await session.execute(statement)
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Messages of one platform in one status waiting to go out, for monitoring."""
+
+    platform: Platform
+    status: OutboxStatus
+    messages: int
+    oldest_due: datetime | None  # the earliest due time that has come (None: none of them is due yet)
+
+
+async def backlog(*, session: AsyncSession, now: datetime) -> list[Backlog]:
+    """The outbox's queue (pending rows, and rows claimed by a sender) by platform and status, with the oldest
+    due time among them: one grouped query, cheap enough for every metrics scrape.
+
+    Sent and failed rows stay in the table for good and are left out: they are not waiting. A sending row is due
+    once its lease ran out (a stuck or dead sender), as in `_due`.
+    """
+    status, at = col(Outbox.status), col(Outbox.next_attempt_at)
+    # Grouped by workspace first: everything it reads from the outbox is in ix_outbox_claim (workspace_id,
+    # status, next_attempt_at), so the rows themselves are not read; then the few groups meet their workspace.
+    per_workspace = (
+        select(
+            col(Outbox.workspace_id).label("workspace_id"),
+            status.label("status"),
+            sa.func.count().label("messages"),
+            sa.func.min(sa.case((at <= now, at))).label("oldest_due"),
+        )
+        .where(status.in_(_DUE_STATUSES))
+        .group_by(col(Outbox.workspace_id), status)
+        .subquery()
+    )
+    query = (
+        select(
+            col(Workspace.platform),
+            per_workspace.c.status,
+            sa.func.sum(per_workspace.c.messages),
+            sa.func.min(per_workspace.c.oldest_due),
+        )
+        .join(per_workspace, per_workspace.c.workspace_id == col(Workspace.id))
+        .group_by(col(Workspace.platform), per_workspace.c.status)
+    )
+    return [
+        Backlog(Platform(platform), OutboxStatus(status_), int(messages), oldest)
+        for platform, status_, messages, oldest in await session.exec(query)
+    ]

@@ -28,6 +28,8 @@ from bot.jobs.tick import Planner, tick
 from bot.ports import ChatPort
 from bot.scheduler import build_scheduler
 from bot.service.events import DomainEvent
+from bot.telemetry import NO_TELEMETRY, Telemetry
+from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +44,14 @@ class JobsRuntime:
         celebrations: EventPlanner | None = None,
         settings: Settings | None = None,
         config: SenderConfig | None = None,
+        telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
         self.sessions = sessions
+        self.telemetry = telemetry
         self.planners = list(planners)
         if config is None:
             config = SenderConfig.from_settings(settings) if settings is not None else SenderConfig()
-        self.sender = Sender(sessions, ports, config=config)
+        self.sender = Sender(sessions, ports, config=config, telemetry=telemetry)
         # For OkrBot: plan celebrations in the invocation's transaction; wake the sender once it committed.
         self.event_hooks: list[EventHook] = [enqueue_planned(celebrations)] if celebrations else []
         self.after_commit: list[AfterCommit] = [self._wake]
@@ -58,6 +62,8 @@ class JobsRuntime:
         self.sender.wake()
 
     async def _tick(self, now: datetime) -> None:
+        # `now` is the minute the clock fired for: how late this runs shows a blocked loop or a starved host.
+        self.telemetry.tick_ran((utcnow() - now).total_seconds())
         summary = await tick(
             now, sessions=self.sessions, planners=self.planners, sender=self.sender, send=False
         )

@@ -42,6 +42,7 @@ from bot.jobs.cardjson import card_from_json
 from bot.jobs.pacing import Clock, Pacer, Sleep
 from bot.jobs.retry import retry_delay
 from bot.ports import ChatPort, DeliveryFailed, MessageRef, Recipient
+from bot.telemetry import NO_TELEMETRY, SendResult, Telemetry
 from bot.views.cards import Card
 from storage import outbox
 from storage.outbox import Lane, SentRef
@@ -154,12 +155,15 @@ class Sender:
         clock: Clock = utcnow,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        telemetry: Telemetry = NO_TELEMETRY,
     ) -> None:
         self.sessions = sessions
         self.ports = ports  # read at each send: `okrbot serve` fills it in as the platforms mount
         self.config = config or SenderConfig()
         self.name = name or default_sender_name()
         self.totals = SendReport()
+        self.telemetry = telemetry
+        self._platform_of: dict[int, Platform] = {}  # workspace id -> platform, for telemetry's labels
         self._clock = clock
         self._rng = rng or random.Random()
         self._pacer = Pacer(clock=clock, sleep=sleep)
@@ -268,6 +272,7 @@ class Sender:
         lane never idles between batches (the in-flight limit is the lane's, across batches).
         """
         port = self.ports[lane.platform]
+        self._platform_of[lane.workspace_id] = lane.platform
         in_flight = asyncio.Semaphore(self.config.in_flight)
         batches: list[asyncio.Task[list[int]]] = []
         async with self._parallel:
@@ -468,6 +473,7 @@ class Sender:
             self._recorder = asyncio.create_task(self._record_sent())
         await done
         self.totals.sent += 1
+        self._observe(row, SendResult.SENT)
 
     async def _record_sent(self) -> None:
         """Write down sends in batches: all that finished while the previous batch was being written.
@@ -512,6 +518,7 @@ class Sender:
                 session=session, row_id=row.id or 0, sender=self.name, at=at, error=reason, count_attempt=True
             )
         self.totals.retried += 1
+        self._observe(row, SendResult.RETRIED)
         log.info("outbox %s: try %d failed (%s); next in %.1fs", row.key, attempts, reason, delay)
 
     async def _fail(self, row: Outbox, reason: str, *, count_attempt: bool) -> None:
@@ -524,4 +531,10 @@ class Sender:
                 count_attempt=count_attempt,
             )
         self.totals.failed += 1
+        self._observe(row, SendResult.FAILED)
         log.error("outbox %s failed: %s", row.key, reason)
+
+    def _observe(self, row: Outbox, result: SendResult) -> None:
+        platform = self._platform_of.get(row.workspace_id)
+        if platform is not None:  # always known: rows are only tried in their workspace's lane
+            self.telemetry.message_sent(platform, result)

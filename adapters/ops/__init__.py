@@ -1,0 +1,1 @@
+"""Running okrbot in production: readiness, Prometheus metrics, request ids and structured logs."""
