@@ -84,6 +84,12 @@ def head_revision(*, config: Config | None = None) -> str:
     return head
 
 
+def known_revisions(*, config: Config | None = None) -> set[str]:
+    """Every revision this code has a migration for (a database at any other was migrated by newer code)."""
+    script = ScriptDirectory.from_config(config or alembic_config())
+    return {revision.revision for revision in script.walk_revisions()}
+
+
 async def ensure_migrated(engine: AsyncEngine, *, config: Config | None = None) -> None:
     """Raise DatabaseNotMigrated, with a one-line message saying what to do, unless the database is at head."""
     config = config or alembic_config()

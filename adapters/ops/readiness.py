@@ -27,6 +27,7 @@ class Readiness:
         self.engine = engine
         self.timeout = timeout
         self.head = migrate.head_revision()
+        self.known = migrate.known_revisions()
         self.draining = False
         self._last_problem: str | None = "not asked yet"  # so that the first answer is logged, ready or not
 
@@ -61,6 +62,10 @@ class Readiness:
         finally:
             await connection.close()
         current = revisions[0] if len(revisions) == 1 else None
+        if current is not None and current not in self.known:
+            # Newer code migrated it during a rolling deploy: this instance keeps serving until it is replaced
+            # (migrations add before they take away, so the release before still works on the schema after).
+            return None
         if current != self.head:
             return f"the database is at revision {current or 'none'}, this code expects {self.head}"
         return None

@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
+import sqlalchemy as sa
 from aiohttp import ClientSession
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -51,6 +52,21 @@ async def test_a_database_behind_the_code_is_not_ready(database_url: str, http: 
                 f"the database is at revision {behind}, this code expects {migrate.head_revision()}"
             )
             await migrate.upgrade(database_url)  # the upgrade is run: ready, without a restart
+            assert await _get(http, str(server.make_url("/readyz"))) == (200, {"ok": True})
+    finally:
+        await engine.dispose()
+
+
+async def test_a_database_newer_code_migrated_keeps_this_instance_ready(
+    database_url: str, http: ClientSession
+) -> None:
+    """A rolling deploy migrates before the old instances are replaced: they must not all drop out meanwhile."""
+    await migrate.upgrade(database_url)
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("UPDATE alembic_version SET version_num = 'f00dfeed1234'"))
+        async with probes(engine) as server:
             assert await _get(http, str(server.make_url("/readyz"))) == (200, {"ok": True})
     finally:
         await engine.dispose()
