@@ -70,6 +70,12 @@ def _known(where: str, key: str | None, known: set[str], what: str) -> None:
         raise PortableError(f"{where}: {what} {key} is not in the file")
 
 
+def _known_team(where: str, name: str | None, teams: set[str]) -> None:
+    # Team names are matched as people type them: in any case, like `okr ... --team growth`.
+    if name is not None and name.casefold() not in teams:
+        raise PortableError(f"{where}: team {name} is not in the file")
+
+
 def check_references(document: doc.Document) -> None:
     """PortableError for the first record that names a member, team, objective or key result the file lacks."""
     users = _unique("members", (m.user_id for m in document.members), "user id")
@@ -84,7 +90,7 @@ def check_references(document: doc.Document) -> None:
     for i, objective in enumerate(document.objectives):
         where = f"objectives[{i}] ({objective.ref})"
         _known(where, objective.owner, users, "owner")
-        _known(where, objective.team and objective.team.casefold(), teams, "team")
+        _known_team(where, objective.team, teams)
         _known(where, objective.parent, objectives, "parent")
         if objective.parent is not None:
             parent_of[objective.ref] = objective.parent
@@ -112,7 +118,7 @@ def check_references(document: doc.Document) -> None:
     for i, rule in enumerate(document.check_in_rules):
         if rule.team is not None and rule.member is not None:
             raise PortableError(f"check_in_rules[{i}]: a rule is for a team or a member, not both")
-        _known(f"check_in_rules[{i}]", rule.team and rule.team.casefold(), teams, "team")
+        _known_team(f"check_in_rules[{i}]", rule.team, teams)
         _known(f"check_in_rules[{i}]", rule.member, users, "member")
         rule_scopes.append(
             f"team {rule.team}" if rule.team else f"member {rule.member}" if rule.member else "workspace"
@@ -120,10 +126,10 @@ def check_references(document: doc.Document) -> None:
     _unique("check_in_rules", rule_scopes, "the rule of")
     channel_scopes = []
     for i, channel in enumerate(document.channels):
-        _known(f"channels[{i}]", channel.team and channel.team.casefold(), teams, "team")
+        _known_team(f"channels[{i}]", channel.team, teams)
         for ref in channel.last_statuses or {}:
             _known(f"channels[{i}].last_statuses", ref, objectives, "objective")
-        channel_scopes.append(f"{channel.purpose.value} {channel.team or 'workspace'}")
+        channel_scopes.append(f"{channel.purpose.value} {(channel.team or 'workspace').casefold()}")
     _unique("channels", channel_scopes, "the channel for")
     _unique("teams_conversations", (c.conversation_id for c in document.teams_conversations), "conversation")
     _unique("teams_users", (u.user_id for u in document.teams_users), "user")
