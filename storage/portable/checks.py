@@ -121,7 +121,11 @@ def check_references(document: doc.Document) -> None:
         _known_team(f"check_in_rules[{i}]", rule.team, teams)
         _known(f"check_in_rules[{i}]", rule.member, users, "member")
         rule_scopes.append(
-            f"team {rule.team}" if rule.team else f"member {rule.member}" if rule.member else "workspace"
+            f"team {rule.team.casefold()}"
+            if rule.team
+            else f"member {rule.member}"
+            if rule.member
+            else "workspace"
         )
     _unique("check_in_rules", rule_scopes, "the rule of")
     channel_scopes = []
