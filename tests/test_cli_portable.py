@@ -56,7 +56,7 @@ async def test_export_then_import_into_a_new_database_as_processes(tmp_path: Pat
 
     listed = await asyncio.to_thread(okrbot, "export", "--list", database=source)
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.split() == "console:acme 3 members, 5 objectives, 4 key results, 4 check-ins".split()
+    assert listed.stdout == "console:acme  3 members, 5 objectives, 4 key results, 4 check-ins\n"
 
     exported = await asyncio.to_thread(
         okrbot, "export", "--workspace", "console:acme", "--output", str(backup), database=source
