@@ -107,6 +107,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _export(args: argparse.Namespace, settings: Settings) -> int:
     key = None if args.list else WorkspaceKey.parse(args.workspace)
+    if args.output is not None and not args.output.resolve().parent.is_dir():  # before a long read, not after
+        raise PortableError(f"cannot write {args.output}: there is no folder {args.output.parent}")
     engine = create_engine(settings.database_url)
     try:
         await migrate.ensure_migrated(engine)
@@ -131,7 +133,10 @@ async def _export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _write_file(path: Path, document: Document) -> None:
     # Through a file beside it, renamed into place: an export that fails half-way leaves no half a backup.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise PortableError(f"cannot write {path}: {error.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             write(document, out)

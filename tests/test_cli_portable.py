@@ -170,6 +170,10 @@ async def test_a_bad_file_exits_2_with_one_line_and_writes_nothing(
         (("export", "--workspace", "slack:T0NOPE"), "there is no workspace slack:T0NOPE in this database"),
         (("export", "--workspace", "T0ACME"), "'T0ACME' is not a workspace: write PLATFORM:ID"),
         (("import", "missing.json"), "cannot read missing.json: No such file or directory"),
+        (
+            ("export", "--workspace", "console:acme", "--output", "no/such/dir/a.json"),
+            "cannot write no/such/dir/a.json: there is no folder no/such/dir",
+        ),
     ],
 )
 async def test_what_cannot_be_found_is_one_line(
@@ -181,6 +185,7 @@ async def test_what_cannot_be_found_is_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    await build_workspace(engine)
     code = await asyncio.to_thread(_run, monkeypatch, tmp_path, database_url, *args)
     error = capsys.readouterr().err
     assert code == 2 and error.count("\n") == 1 and expected in error
