@@ -1,8 +1,9 @@
 """A checked Document (storage/portable/checks.py) written into a database as one workspace, in one transaction.
 
-Rows go in by table, in batches of one multi-row statement each; rows that others point at come back with their
-new ids (INSERT ... RETURNING, in the order given) and are mapped from the file's keys. A workspace that already
-holds data is refused unless `replace`, which deletes that data first in the same transaction.
+Rows go in by table, in batches of one multi-row statement each (executemany); the ids of rows that others point
+at are then read back by the key each has in the workspace (user id, team name, number) and mapped from the
+file's keys. A workspace that already holds data is refused unless `replace`, which deletes that data first in
+the same transaction. Numbering counters come from the file, so new refs continue after the imported ones.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class _Writer:
         """
         await self.insert(phase, table, rows)
         query = sa.select(table.c[key], table.c.id).where(table.c.workspace_id == self.workspace)
-        return {found: row_id for found, row_id in (await self.connection.execute(query)).tuples()}
+        return {found: row_id for found, row_id in await self.connection.execute(query)}
 
 
 async def import_workspace(
