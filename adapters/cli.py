@@ -17,6 +17,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters import data_cli
 from adapters.console.repl import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
 from adapters.ops.logs import configure_logging
@@ -233,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--now", type=_utc_time, help="the time to plan for, e.g. 2026-11-30T09:00:00Z (default: now)"
     )
     commands.add_parser("worker", help="the every-minute clock and the sender, without the web server")
+    data_cli.register(commands)  # export, import, rotate-key
     args = parser.parse_args(argv)
 
     if args.command == "teams-package":
@@ -253,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"okrbot: {_first_setting_error(error)}", file=sys.stderr)
         return 2
+    if args.command in data_cli.COMMANDS:
+        return data_cli.run(args, settings)
     if args.command == "serve":
         return _serve(settings, host=args.host or settings.host, port=args.port or settings.port)
     if args.command == "tick":

@@ -56,9 +56,15 @@ def slack_config(settings: Settings) -> SlackConfig | None:
     if settings.slack_client_id or settings.slack_client_secret:
         _missing(
             settings,
-            ("slack_client_id", "slack_client_secret", "slack_signing_secret", "okrbot_secret_key"),
+            ("slack_client_id", "slack_client_secret", "slack_signing_secret"),
             "Installing into many workspaces (SLACK_CLIENT_ID/SLACK_CLIENT_SECRET)",
         )
+        # In every environment, production included: the workspaces' tokens are never stored in the clear.
+        if not (settings.okrbot_secret_key or "").strip():
+            raise SlackSettingsError(
+                "OKRBOT_SECRET_KEY is not set: installing into many workspaces stores their Slack tokens, "
+                "encrypted with it (`okrbot rotate-key --new` prints a key; any secret of 32+ characters works)."
+            )
         return SlackConfig(
             SlackMode.OAUTH,
             api_url,
