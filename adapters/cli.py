@@ -13,14 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.console.repl import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
 from adapters.outbound import close_ports, platform_ports, tick_planners, with_console
-from adapters.serve import SettingsError, check_settings, serving_app
+from adapters.serve import SettingsError, check_settings, serve, serving_app
 from adapters.slack.settings import SlackSettingsError
 from bot.config import Settings, load_settings
 from bot.core import OkrBot
@@ -126,11 +125,15 @@ def _serve(settings: Settings, *, host: str, port: int) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         check_settings(settings)  # before anything listens: a half-configured platform is a start-up error
-        web.run_app(serving_app(settings), host=host, port=port, print=None)
+        asyncio.run(_serve_until_stopped(settings, host=host, port=port))
     except (SettingsError, SlackSettingsError, SecretKeyError, migrate.DatabaseNotMigrated) as error:
         print(f"okrbot: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+async def _serve_until_stopped(settings: Settings, *, host: str, port: int) -> None:
+    await serve(await serving_app(settings), host=host, port=port)
 
 
 # ------------------------------------------------------------------------------------------ tick and worker
