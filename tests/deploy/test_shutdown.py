@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.secrets import TokenCipher
-from storage.tables import Outbox, OutboxStatus
+from storage.tables import OutboxStatus
 from storage.types import utcnow
 from tests.adapters.slack import wire
 from tests.deploy.processes import ServeProcess, port_refuses
