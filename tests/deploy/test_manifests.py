@@ -82,7 +82,7 @@ def test_the_values_app_json_sets_are_valid_and_are_the_codes_defaults() -> None
     values = {name.lower(): entry["value"] for name, entry in app_json()["env"].items() if "value" in entry}
 
     try:
-        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, **values)
     except ValidationError as error:
         pytest.fail(f"app.json sets a value bot/config.py refuses: {error}")
     for name in values.keys() - {"okrbot_env"}:
