@@ -195,3 +195,20 @@ def test_dockerignore_keeps_local_state_and_secrets_out_of_the_build() -> None:
     assert (
         not {"README.md", "pyproject.toml", "bot", "adapters", "storage"} & ignored
     )  # `pip install .` needs them
+
+
+# -------------------------------------------------------------------------------------------------- README
+
+
+def test_the_readme_operations_table_names_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text()
+    operations = readme[readme.index("\n## Operations\n") :]
+    table = [line for line in operations.splitlines() if line.startswith("| `")]
+
+    named = {re.match(r"\| `([A-Z_]+)`", line).group(1) for line in table}  # type: ignore[union-attr]
+
+    assert named == setting_names()
+    required = {name for name, entry in app_json()["env"].items() if entry["required"]}
+    for line in table:  # required there as in app.json
+        name = line.split("`")[1]
+        assert (line.split("|")[2].strip().startswith("yes")) == (name in required), line
