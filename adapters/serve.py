@@ -135,9 +135,8 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
         else:
             log.info("OKRBOT_RUN_JOBS is false: serving requests only; `okrbot worker` sends")
         yield
-        if (
-            SLACK in app
-        ):  # after the last request: what its listeners still do must finish before the ports close
+        # After the last request: Slack work still going on after its ack must finish before the ports close.
+        if SLACK in app:
             await app[SLACK].listeners.drain(within=DRAIN_WITHIN)
         await jobs.stop(within=JOBS_WITHIN)  # finishes the sends in flight and hands the other claims back
         await close_ports(ports)
