@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,12 +21,13 @@ from adapters.console.repl import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
 from adapters.ops.logs import configure_logging
 from adapters.outbound import close_ports, platform_ports, tick_planners, with_console
-from adapters.serve import SettingsError, check_settings, serving_app
+from adapters.serve import SettingsError, check_settings, serve, serving_app
 from adapters.slack.settings import SlackSettingsError
 from bot.config import Settings, load_settings
 from bot.core import OkrBot
 from bot.domain.enums import Platform
 from bot.invocation import Actor
+from bot.jobs.housekeeping import Housekeeping
 from bot.jobs.runtime import JobsRuntime
 from bot.jobs.sender import Sender, SenderConfig
 from bot.jobs.tick import tick
@@ -127,11 +127,15 @@ def _serve(settings: Settings, *, host: str, port: int) -> int:
     configure_logging(settings)
     try:
         check_settings(settings)  # before anything listens: a half-configured platform is a start-up error
-        web.run_app(serving_app(settings), host=host, port=port, print=None)
+        asyncio.run(_serve_until_stopped(settings, host=host, port=port))
     except (SettingsError, SlackSettingsError, SecretKeyError, migrate.DatabaseNotMigrated) as error:
         print(f"okrbot: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+async def _serve_until_stopped(settings: Settings, *, host: str, port: int) -> None:
+    await serve(await serving_app(settings), host=host, port=port)
 
 
 # ------------------------------------------------------------------------------------------ tick and worker
@@ -162,6 +166,8 @@ async def _run_tick(settings: Settings, now: datetime | None) -> int:
         sender = Sender(sessions, ports, config=SenderConfig.from_settings(settings))
         try:
             summary = await tick(now or utcnow(), sessions=sessions, planners=tick_planners(), sender=sender)
+            # The real time, not --now: a tick planned for a future day must not prune what is still recent.
+            await Housekeeping(sessions).maybe_run(utcnow())
         finally:
             await close_ports(ports)
         print(summary.line())

@@ -1,13 +1,28 @@
-"""`okrbot serve`: one aiohttp server with every configured platform on it, on one database."""
+"""`okrbot serve`: one aiohttp server with every configured platform on it, on one database.
+
+Stopping (SIGTERM from the host, or Ctrl-C) takes at most STOP_WITHIN seconds, in this order:
+1. on_shutdown: /readyz turns 503 while the port still answers, so a load balancer sees "not ready" rather
+   than a refused connection; Slack work started so far gets a first, short drain.
+2. The port closes (new connections are refused); idle keep-alive connections close; requests in progress
+   get IN_FLIGHT_WITHIN seconds to finish.
+3. Slack work that goes on after an ack (late answers, App Home) gets DRAIN_WITHIN seconds; the clock stops
+   and the sender finishes its sends in flight within JOBS_WITHIN and hands its other claims back; the
+   platforms' connection pools and the database engine close. The process exits 0.
+aiohttp alone would stop listening before on_shutdown and wait up to 60 s for requests.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+import signal
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.ops.metrics import Metrics
 from adapters.ops.readiness import Readiness
@@ -32,6 +47,13 @@ BOT = web.AppKey("bot", OkrBot)
 PORTS = web.AppKey("ports", dict[Platform, ChatPort])
 SLACK = web.AppKey("slack", SlackAdapter)
 JOBS = web.AppKey("jobs", JobsRuntime)
+
+# Docker gives a stopped container 10 s before SIGKILL (Heroku and Kubernetes 30 s): stop well within that.
+STOP_WITHIN = 9.5
+IN_FLIGHT_WITHIN = 2.5  # Slack answers within 3 s by design; a request still running after this is cut off
+DRAIN_WITHIN = 2.0
+JOBS_WITHIN = 2.0  # the sender's send timeout is 15 s: a stuck send is cut off and handed back
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class SettingsError(ValueError):
@@ -116,13 +138,17 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
     app[PORTS] = ports
     app[JOBS] = jobs
 
-    async def run_jobs(_: web.Application) -> AsyncIterator[None]:
-        async with sessions() as session, session.begin():
-            # Owners whose key results predate check-in schedules (revision 0003) get one.
-            await schedule_unscheduled(session, utcnow())
-        await jobs.start()
+    async def run_jobs(app: web.Application) -> AsyncIterator[None]:
+        await _schedule_unscheduled(sessions)
+        if settings.okrbot_run_jobs:
+            await jobs.start()
+        else:
+            log.info("OKRBOT_RUN_JOBS is false: serving requests only; `okrbot worker` sends")
         yield
-        await jobs.stop()  # finishes the sends in flight and hands the other claims back
+        # After the last request: Slack work still going on after its ack must finish before the ports close.
+        if SLACK in app:
+            await app[SLACK].listeners.drain(within=DRAIN_WITHIN)
+        await jobs.stop(within=JOBS_WITHIN)  # finishes the sends in flight and hands the other claims back
         await close_ports(ports)
 
     app.cleanup_ctx.append(run_jobs)
@@ -135,3 +161,52 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
 
         app.on_cleanup.append(dispose)
     return app
+
+
+async def _schedule_unscheduled(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Owners whose key results predate check-in schedules (revision 0003) get one, once."""
+    try:
+        async with sessions() as session, session.begin():
+            await schedule_unscheduled(session, utcnow())
+    except IntegrityError:
+        # Another instance starting at the same moment scheduled the same owners first: nothing is left to do.
+        log.info("another instance scheduled the owners without a check-in schedule")
+
+
+class _OnShutdownFirst(web.AppRunner):
+    """An AppRunner whose cleanup leaves on_shutdown out: `serve` runs it before the port closes."""
+
+    async def shutdown(self) -> None:
+        pass
+
+
+async def serve(
+    app: web.Application, *, host: str, port: int, signals: Sequence[signal.Signals] = STOP_SIGNALS
+) -> None:
+    """Serve `app` until one of `signals`, then stop as the module's docstring says, within STOP_WITHIN."""
+    loop = asyncio.get_running_loop()
+    runner = _OnShutdownFirst(app, handle_signals=False, shutdown_timeout=IN_FLIGHT_WITHIN)
+    await runner.setup()  # on_startup: the platforms connect, the clock and the sender start
+    stopping = asyncio.Event()
+    try:
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        for signum in signals:
+            loop.add_signal_handler(signum, stopping.set)
+        log.info("okrbot serve: listening on %s", site.name)
+        await stopping.wait()
+    finally:
+        started = loop.time()
+        if stopping.is_set():
+            log.info("okrbot serve: stopping")
+        try:
+            async with asyncio.timeout(STOP_WITHIN):
+                if stopping.is_set():
+                    await app.shutdown()
+                await runner.cleanup()
+        except TimeoutError:
+            # Every stage is bounded, so this is a bug; exiting now still beats being killed mid-write.
+            log.error("okrbot serve: not stopped within %ss; exiting anyway", STOP_WITHIN)
+        for signum in signals:
+            loop.remove_signal_handler(signum)
+    log.info("okrbot serve: stopped in %.1f s", loop.time() - started)

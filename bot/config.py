@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # `okrbot serve`
     host: str = "0.0.0.0"
     port: int = 3000
+    # False: `okrbot serve` only serves requests, and a separate `okrbot worker` runs the clock and the sender
+    # (a deployment that scales its web processes apart from its one or two workers).
+    okrbot_run_jobs: bool = True
 
     # Slack: a single workspace (bot token + signing secret), many through OAuth (client id + secret +
     # signing secret), or Socket Mode (app token + bot token). See adapters/slack/settings.py for the rules.

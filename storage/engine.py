@@ -10,10 +10,11 @@ SAVEPOINT (`begin_nested`) on SQLite; prefer INSERT ... ON CONFLICT for idempote
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -28,6 +29,13 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 _PATH_SAFE = "/:\\ +~"
 _SUPPORTED = (
     "okrbot works with SQLite (sqlite:///path/okrbot.db) and PostgreSQL (postgresql://user:pw@host/db)"
+)
+
+# URL parameters SQLAlchemy may hand asyncpg.connect() as keywords, as strings. The other libpq parameters hosts
+# put in their URLs (application_name, sslrootcert for sslmode=verify-full, ...) asyncpg reads only from a DSN:
+# as keywords they would fail every connection with a TypeError. create_engine passes those in a DSN.
+_ASYNCPG_KEYWORDS = frozenset(
+    {"ssl", "target_session_attrs", "krbsrvname", "gsslib", "passfile", "prepared_statement_cache_size"}
 )
 
 # Set on every new SQLite connection; busy_timeout first, so that switching to WAL waits for a lock too.
@@ -80,8 +88,29 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         engine = create_async_engine(async_url, echo=echo)
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
         return engine
+    async_url, connect_args = _asyncpg_arguments(async_url)
     # pre_ping: a connection PostgreSQL closed (restart, failover, idle timeout) is replaced, not handed out.
-    return create_async_engine(async_url, echo=echo, pool_pre_ping=True)
+    return create_async_engine(async_url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _asyncpg_arguments(url: URL) -> tuple[URL, dict[str, Any]]:
+    """`url` with only the query parameters asyncpg takes as keywords, and connect_args for the others:
+    libpq's connect_timeout as asyncpg's `timeout`, the rest in a DSN (which asyncpg parses as libpq does)."""
+    query = dict(url.query)
+    connect_args: dict[str, Any] = {}
+    timeout = query.pop("connect_timeout", None)
+    if timeout is not None:
+        try:
+            connect_args["timeout"] = float(str(timeout))
+        except ValueError:
+            raise ValueError(
+                f"connect_timeout={timeout!r} in the database URL is not a number of seconds"
+            ) from None
+    in_dsn = {name: query.pop(name) for name in list(query) if name not in _ASYNCPG_KEYWORDS}
+    if in_dsn:
+        # Host, user, password and database stay keywords, and asyncpg lets keywords win over the DSN.
+        connect_args["dsn"] = "postgresql://?" + urlencode(in_dsn, doseq=True)
+    return url.set(query=query), connect_args
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
@@ -24,9 +23,8 @@ from adapters.slack.port import SlackChatPort, retrying_client
 from adapters.slack.settings import SlackConfig, SlackMode
 from adapters.slack.tokens import InstalledTokens, SingleWorkspaceToken, TokenSource
 from bot.core import OkrBot
-from storage.receipts import first_receipt, forget_receipts
+from storage.receipts import first_receipt
 from storage.secrets import TokenCipher
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +36,9 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 # answers and DMs (to a user id: no im:write needed), and reading names and time zones. App Home needs none.
 BOT_SCOPES = ("commands", "chat:write", "users:read")
 
-# Slack retries an event for up to about an hour; a day is comfortably longer.
-RECEIPTS_KEPT = timedelta(days=1)
+# Seconds shutdown waits for work that goes on after an ack (late answers, App Home): a bounded part of the
+# 10 s `okrbot serve` takes to stop (adapters/serve.py drains again after the last request has finished).
+SHUTDOWN_DRAIN_WITHIN = 2.0
 
 
 @dataclass
@@ -88,7 +87,7 @@ class SlackAdapter:
         return await to_aiohttp_response(bolt_response)
 
     async def _drain(self, web_app: web.Application) -> None:
-        await self.listeners.drain()
+        await self.listeners.drain(within=SHUTDOWN_DRAIN_WITHIN)
 
     async def _socket_mode(self, web_app: web.Application) -> Any:
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -99,7 +98,7 @@ class SlackAdapter:
         log.info("connected to Slack in Socket Mode")
         yield
         await handler.close_async()  # type: ignore[no-untyped-call]
-        await self.listeners.drain()
+        await self.listeners.drain(within=SHUTDOWN_DRAIN_WITHIN)
 
 
 def _installations(config: SlackConfig, engine: AsyncEngine) -> EncryptedInstallationStore | None:
@@ -153,12 +152,14 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
     tokens = _tokens(config, store)
 
     async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        """Slack retries an event it thinks we missed (X-Slack-Retry-Num); act on each event id once."""
+        """Slack retries an event it thinks we missed (X-Slack-Retry-Num); act on each event id once.
+
+        One INSERT per event: old receipts are pruned hourly by housekeeping (bot/jobs/housekeeping.py), not
+        here, where a DELETE on every event would make each one wait on the others' locks."""
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if isinstance(event_id, str):
             async with bot.sessions() as session, session.begin():
                 first = await first_receipt(session=session, key=f"slack:{event_id}")
-                await forget_receipts(session=session, before=utcnow() - RECEIPTS_KEPT)
             if not first:
                 log.info("ignoring a repeat of Slack event %s", event_id)
                 return BoltResponse(status=200, body="")

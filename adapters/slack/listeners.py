@@ -244,7 +244,18 @@ class SlackListeners:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def drain(self) -> None:
-        """Wait for listeners and follow-ups still running (on shutdown, and in tests)."""
+    async def drain(self, *, within: float | None = None) -> int:
+        """Wait for listeners and follow-ups still running (on shutdown, and in tests); with `within`, for at
+        most that many seconds, as a process being stopped has a deadline. How many were left running."""
+        loop = asyncio.get_running_loop()
+        deadline = None if within is None else loop.time() + within
         while pending := self._background - {asyncio.current_task()}:
-            await asyncio.gather(*pending, return_exceptions=True)
+            timeout = None if deadline is None else deadline - loop.time()
+            if timeout is not None and timeout <= 0:
+                log.warning("stopped waiting for %d Slack listener(s) and follow-up(s)", len(pending))
+                return len(pending)
+            done, _ = await asyncio.wait(pending, timeout=timeout)
+            for task in done:
+                if not task.cancelled():
+                    task.exception()  # retrieved, so asyncio does not warn: failures were logged where they happened
+        return 0

@@ -6,6 +6,7 @@
     await jobs.start()   # the every-minute clock and the sender loop, on the running event loop
     ...
     await jobs.stop()    # finishes the sends in flight, hands back the other claims
+    await jobs.stop(within=2.0)   # the same, bounded: sends still in flight then are cut off and handed back
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.core import AfterCommit, EventHook
 from bot.domain.enums import Platform
+from bot.jobs.housekeeping import Housekeeping
 from bot.jobs.outbox import EventPlanner, enqueue_planned
 from bot.jobs.sender import Sender, SenderConfig
 from bot.jobs.tick import Planner, tick
@@ -45,9 +47,11 @@ class JobsRuntime:
         settings: Settings | None = None,
         config: SenderConfig | None = None,
         telemetry: Telemetry = NO_TELEMETRY,
+        housekeeping: Housekeeping | None = None,
     ) -> None:
         self.sessions = sessions
         self.telemetry = telemetry
+        self.housekeeping = housekeeping or Housekeeping(sessions)
         self.planners = list(planners)
         if config is None:
             config = SenderConfig.from_settings(settings) if settings is not None else SenderConfig()
@@ -57,6 +61,7 @@ class JobsRuntime:
         self.after_commit: list[AfterCommit] = [self._wake]
         self._scheduler: AsyncIOScheduler | None = None
         self._sending: asyncio.Task[None] | None = None
+        self._ticking: asyncio.Task[object] | None = None
 
     def _wake(self, events: Sequence[DomainEvent]) -> None:
         self.sender.wake()
@@ -64,11 +69,16 @@ class JobsRuntime:
     async def _tick(self, now: datetime) -> None:
         # `now` is the minute the clock fired for: how late this runs shows a blocked loop or a starved host.
         self.telemetry.tick_ran((utcnow() - now).total_seconds())
-        summary = await tick(
-            now, sessions=self.sessions, planners=self.planners, sender=self.sender, send=False
-        )
-        if summary.new or summary.planner_errors:
-            log.info("tick %s: %s", now.isoformat(), summary.line())
+        self._ticking = asyncio.current_task()
+        try:
+            summary = await tick(
+                now, sessions=self.sessions, planners=self.planners, sender=self.sender, send=False
+            )
+            if summary.new or summary.planner_errors:
+                log.info("tick %s: %s", now.isoformat(), summary.line())
+            await self.housekeeping.maybe_run(now)
+        finally:
+            self._ticking = None
 
     async def start(self) -> None:
         """Start the clock and the sender on the running loop."""
@@ -76,15 +86,35 @@ class JobsRuntime:
         self._scheduler.start()
         self._sending = asyncio.create_task(self.sender.run(), name="outbox-sender")
 
-    async def stop(self) -> None:
-        """Stop ticking; let the sends in flight finish and hand back the rest (idempotent)."""
+    async def stop(self, *, within: float | None = None) -> None:
+        """Stop ticking; let the tick and the sends in flight finish and hand back the rest (idempotent).
+
+        `within`: seconds to wait for them (a process being stopped has a deadline). Past it, the tick and the
+        sends are cancelled and this sender's claims are handed back all the same: a send cut off this way
+        may have reached the platform and go again later, the one duplicate an outbox cannot rule out.
+        """
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+            self._scheduler.shutdown(wait=False)  # no new ticks; a running one is not cancelled by this
             self._scheduler = None
-        if self._sending is not None:
+        sending, self._sending = self._sending, None
+        if sending is not None:
             self.sender.stop()
-            await self._sending
-            self._sending = None
+        pending = [task for task in (self._ticking, sending) if task is not None]
+        if not pending:
+            return
+        _, late = await asyncio.wait(pending, timeout=within)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
+            released = await self.sender.release()
+            log.warning(
+                "stopped without waiting any longer for %d task(s); %d claimed message(s) handed back",
+                len(late),
+                released,
+            )
+        elif sending is not None:
+            sending.result()  # a sender that crashed says so here
 
     async def wait(self) -> None:
         """Until the sender stops (`stop()`, or a signal handler calling `sender.stop()`)."""

@@ -12,12 +12,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from adapters.cli import main
 from bot.domain.enums import Platform
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.tables import OutboxStatus
+from storage.tables import InboundReceipt, OutboxStatus
 from storage.types import utcnow
 from tests.jobs.fakes import add_workspace
 from tests.jobs.helpers import dm, put, rows
@@ -125,3 +126,33 @@ def test_the_worker_sends_until_a_signal_and_leaves_no_claims(
     assert "stopped" in worker.stderr.read()
     statuses = asyncio.run(_statuses(sqlite_url))
     assert {status for status, _ in statuses.values()} == {OutboxStatus.SENT}
+
+
+async def _receipt_keys_after(url: str, **ages: timedelta) -> set[str]:
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session, session.begin():
+            session.add_all(InboundReceipt(key=key, received_at=utcnow() - age) for key, age in ages.items())
+    finally:
+        await engine.dispose()
+    return set(ages)
+
+
+async def _receipt_keys(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return set((await connection.execute(sa.text("SELECT key FROM inbound_receipt"))).scalars())
+    finally:
+        await engine.dispose()
+
+
+def test_tick_prunes_by_the_real_time_not_by_now(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cron-style hosting has no long-running clock: `okrbot tick` does the housekeeping too."""
+    asyncio.run(_prepare(sqlite_url))
+    asyncio.run(_receipt_keys_after(sqlite_url, old=timedelta(days=2), recent=timedelta(hours=1)))
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+
+    # A tick planned for next year still keeps the receipt from an hour ago.
+    assert main(["tick", "--now", f"{(utcnow() + timedelta(days=365)).date()}T09:00:00Z"]) == 0
+    assert asyncio.run(_receipt_keys(sqlite_url)) == {"recent"}
