@@ -10,9 +10,9 @@ from typing import Any
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
-from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.slack.identity import SlackDirectory
@@ -20,6 +20,7 @@ from adapters.slack.installations import EncryptedInstallationStore, installatio
 from adapters.slack.listeners import SlackListeners
 from adapters.slack.payloads import shape_problem
 from adapters.slack.port import SlackChatPort, retrying_client
+from adapters.slack.rotation import OneRefreshAtATime
 from adapters.slack.settings import SlackConfig, SlackMode
 from adapters.slack.tokens import InstalledTokens, SingleWorkspaceToken, TokenSource
 from bot.core import OkrBot
@@ -110,24 +111,39 @@ def _installations(config: SlackConfig, engine: AsyncEngine) -> EncryptedInstall
     )
 
 
-def _tokens(config: SlackConfig, store: EncryptedInstallationStore | None) -> TokenSource:
-    if store is None:
-        assert config.bot_token is not None
-        return SingleWorkspaceToken(config.bot_token)
+def _rotator(
+    config: SlackConfig, store: EncryptedInstallationStore, engine: AsyncEngine
+) -> OneRefreshAtATime:
     assert config.client_id and config.client_secret
     client = retrying_client(token=None, base_url=config.api_url)
-    rotator = AsyncTokenRotator(client_id=config.client_id, client_secret=config.client_secret, client=client)
-    return InstalledTokens(store, rotator)
+    return OneRefreshAtATime(
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        client=client,
+        store=store,
+        engine=engine,
+    )
+
+
+def _tokens(config: SlackConfig, rotation: OneRefreshAtATime | None) -> TokenSource:
+    if rotation is None:
+        assert config.bot_token is not None
+        return SingleWorkspaceToken(config.bot_token)
+    return InstalledTokens(rotation.store, rotation)
 
 
 def slack_chat_port(config: SlackConfig, *, engine: AsyncEngine) -> SlackChatPort:
     """The ChatPort alone, for a process that sends without serving (`okrbot worker`, `okrbot tick`)."""
-    return SlackChatPort(_tokens(config, _installations(config, engine)), base_url=config.api_url)
+    store = _installations(config, engine)
+    rotation = _rotator(config, store, engine) if store is not None else None
+    return SlackChatPort(_tokens(config, rotation), base_url=config.api_url)
 
 
 def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine) -> SlackAdapter:
     client = retrying_client(token=None, base_url=config.api_url)
     store = _installations(config, engine)
+    # One rotator for Bolt's requests and the sender's messages alike: it takes turns with itself too.
+    rotation = _rotator(config, store, engine) if store is not None else None
     if store is not None:
         assert config.client_id and config.client_secret
         oauth = AsyncOAuthSettings(
@@ -140,6 +156,9 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
             redirect_uri_path=REDIRECT_PATH,
             token_rotation_expiration_minutes=120,
         )
+        # Bolt's own rotator would refresh beside the other instances' (and the sender's): ours takes turns.
+        assert isinstance(oauth.authorize, AsyncInstallationStoreAuthorize)
+        oauth.authorize.token_rotator = rotation
         app = AsyncApp(signing_secret=config.signing_secret, oauth_settings=oauth, client=client)
     else:
         client.token = config.bot_token
@@ -149,7 +168,7 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
             # Socket Mode requests come over our own websocket, not signed HTTP.
             request_verification_enabled=config.mode is not SlackMode.SOCKET,
         )
-    tokens = _tokens(config, store)
+    tokens = _tokens(config, rotation)
 
     async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
         """Slack retries an event it thinks we missed (X-Slack-Retry-Num); act on each event id once.

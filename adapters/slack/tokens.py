@@ -6,9 +6,8 @@ import logging
 from collections.abc import Mapping
 from typing import Protocol
 
-from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
-
 from adapters.slack.installations import EncryptedInstallationStore
+from adapters.slack.rotation import OneRefreshAtATime
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ class TokensByWorkspace:
 class InstalledTokens:
     """The token saved when the workspace installed the app, refreshed first when it rotates and is due."""
 
-    def __init__(self, store: EncryptedInstallationStore, rotator: AsyncTokenRotator) -> None:
+    def __init__(self, store: EncryptedInstallationStore, rotator: OneRefreshAtATime) -> None:
         self.store = store
         self.rotator = rotator
 
@@ -52,11 +51,8 @@ class InstalledTokens:
         bot = await self.store.async_find_bot(enterprise_id=None, team_id=team_id)
         if bot is None:
             return None
-        if bot.bot_refresh_token:
-            refreshed = await self.rotator.perform_bot_token_rotation(
-                bot=bot, minutes_before_expiration=REFRESH_BEFORE_MINUTES
-            )
-            if refreshed is not None:
-                await self.store.async_save_bot(refreshed)
-                bot = refreshed
-        return bot.bot_token
+        # The rotator saves what it refreshed, inside its per-workspace lock.
+        refreshed = await self.rotator.perform_bot_token_rotation(
+            bot=bot, minutes_before_expiration=REFRESH_BEFORE_MINUTES
+        )
+        return (refreshed or bot).bot_token
