@@ -1,6 +1,7 @@
 """Signed `/okr list` requests through the whole HTTP stack, against a bare Bolt app's floor.
 
     .venv/bin/python bench/bench_slack.py [--objectives 10000] [--seconds 10] [--clients 10 50]
+        [--database-url postgresql://...]
 
 Starts three processes on loopback: the fake Slack Web API (tests/fakes/slack_api.py), `okrbot serve` on a
 SQLite database of one Slack workspace with N objectives, and bench/bare_bolt.py (a Bolt AsyncApp whose /okr
@@ -8,6 +9,9 @@ handler only acks). Then, for each client count, keeps that many requests in fli
 server and prints requests per second and the p50/p99 time until the user sees the answer — the ack's body, which
 is where okrbot puts the answer when the core is done within Slack's deadline (the report says how many were late
 and went through response_url instead). Run by hand; the figures go into notes, not assertions.
+
+`--database-url` serves from that database instead (PostgreSQL): the SQLite workspace is copied into it once,
+through `okrbot export`'s and `okrbot import`'s own functions.
 """
 
 from __future__ import annotations
@@ -31,7 +35,13 @@ from slack_sdk.signature import SignatureVerifier
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bench_core import MEMBERS, populate
+from bot.domain.enums import Platform
 from storage import migrate
+from storage.engine import create_engine
+from storage.portable.errors import PortableError
+from storage.portable.exporter import export_workspace
+from storage.portable.importer import import_workspace
+from storage.portable.workspaces import WorkspaceKey
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "bench-signing-secret"
@@ -106,6 +116,26 @@ async def load(url: str, *, clients: int, seconds: float, users: int) -> Result:
     return Result(len(latencies), time.perf_counter() - started, latencies, late, errors)
 
 
+async def copied(source_url: str, target_url: str) -> str:
+    """The bench workspace in `target_url` too (imported once; later runs find it there)."""
+    await migrate.upgrade(target_url)
+    source, target = create_engine(source_url), create_engine(target_url)
+    key = WorkspaceKey(Platform.SLACK, TEAM)
+    try:
+        started = time.perf_counter()
+        document = await export_workspace(source, key)
+        try:
+            await import_workspace(target, document)
+        except PortableError as error:  # already there from an earlier run
+            print(f"using the workspace already in {target.url.database}: {error}")
+        else:
+            print(f"copied the workspace into {target.url.database} in {time.perf_counter() - started:.1f} s")
+    finally:
+        await source.dispose()
+        await target.dispose()
+    return target_url
+
+
 async def wait_healthy(port: int) -> None:
     async with aiohttp.ClientSession() as session:
         for _ in range(200):
@@ -131,6 +161,7 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", type=int, nargs="+", default=[10, 50])
     parser.add_argument("--database", type=Path, default=ROOT / "bench" / "slack.db")
+    parser.add_argument("--database-url", help="serve from this database (the workspace is copied in once)")
     options = parser.parse_args()
 
     fresh = not options.database.exists()
@@ -143,12 +174,16 @@ async def main() -> None:
             f"built {options.database} with {options.objectives:,} objectives in {time.perf_counter() - started:.1f} s"
         )
 
+    database_url = f"sqlite:///{options.database}"
+    if options.database_url:
+        database_url = await copied(database_url, options.database_url)
+
     fake, okrbot, bare = free_port(), free_port(), free_port()
     env = os.environ | {
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_BOT_TOKEN": "xoxb-bench",
         "SLACK_API_URL": f"http://127.0.0.1:{fake}/api/",
-        "DATABASE_URL": f"sqlite:///{options.database}",
+        "DATABASE_URL": database_url,
     }
     python = sys.executable
     processes = [
