@@ -196,7 +196,10 @@ async def fan_out(args: argparse.Namespace, folder: Path) -> None:
             await enqueue_many(session, planned)
         port = _slack_port(api_url, args.workspaces)
         config = SenderConfig(
-            rates={Platform.SLACK: args.sender_rate or args.rate}, in_flight=args.in_flight, poll=0.2
+            rates={Platform.SLACK: args.sender_rate or args.rate},
+            in_flight=args.in_flight,
+            poll=0.2,
+            pace_headroom=args.pace_headroom,
         )
         sender = Sender(sessions, {Platform.SLACK: port}, config=config)
 
@@ -332,6 +335,12 @@ async def main() -> None:
     parser.add_argument("--fake-port", type=int, default=0, help="the fake Slack's port (0: a free one)")
     parser.add_argument("--pool-size", type=int, help="PostgreSQL: connections kept (default 5)")
     parser.add_argument("--max-overflow", type=int, help="PostgreSQL: connections beyond (default 10)")
+    parser.add_argument(
+        "--pace-headroom",
+        type=float,
+        default=SenderConfig.pace_headroom,
+        help="share the pace keeps under the rate",
+    )
     parser.add_argument("--tick-members", type=int, default=100_000)
     parser.add_argument("--skip", choices=["fan-out", "tick"], action="append", default=[])
     args = parser.parse_args()

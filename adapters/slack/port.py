@@ -54,15 +54,19 @@ RETRIES = 3  # per call, inside slack_sdk; the outbox retries again later with l
 
 
 def retrying_client(
-    *, token: str | None, base_url: str, session: ClientSession | None = None, on_rate_limit: bool = True
+    *, token: str | None, base_url: str, session: ClientSession | None = None, paced: bool = False
 ) -> AsyncWebClient:
-    """A Web API client retrying 5xx and dropped connections, and 429s too unless `on_rate_limit` is False."""
-    handlers: list[AsyncRetryHandler] = [
-        AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
-        AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES),
-    ]
-    if on_rate_limit:
-        handlers.insert(0, AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES))
+    """A Web API client retrying dropped connections, 5xx and 429s; only dropped connections when `paced`.
+
+    The outbox paces its sends and retries refusals itself, later and paced: an immediate retry here would be
+    one more call inside the same second that the pace does not count, and in a fan-out at the rate limit it
+    pushes the next paced send over it (a 500 retried at once cost a 429 on the send after it)."""
+    handlers: list[AsyncRetryHandler] = [AsyncConnectionErrorRetryHandler(max_retry_count=RETRIES)]
+    if not paced:
+        handlers += [
+            AsyncRateLimitErrorRetryHandler(max_retry_count=RETRIES),
+            AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
+        ]
     return AsyncWebClient(
         token=token, base_url=base_url, timeout=10, session=session, retry_handlers=handlers
     )
@@ -110,9 +114,7 @@ class SlackChatPort:
         if client is None:
             if self._session is None or self._session.closed:
                 self._session = ClientSession(connector=TCPConnector(limit=100, limit_per_host=50))
-            client = retrying_client(
-                token=token, base_url=self.base_url, session=self._session, on_rate_limit=False
-            )
+            client = retrying_client(token=token, base_url=self.base_url, session=self._session, paced=True)
             self._clients[token] = client
         return client
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.port import RETRIES, SlackChatPort
+from adapters.slack.port import SlackChatPort
 from adapters.slack.tokens import SingleWorkspaceToken
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
@@ -64,14 +64,15 @@ async def test_calls_share_one_connection_pool(api: FakeSlackApi) -> None:
     await port.close()
 
 
-async def test_server_errors_past_the_retries_are_a_retryable_failure(api: FakeSlackApi) -> None:
-    api.fail_next("chat.postMessage", RETRIES + 1, status=500)
+async def test_a_server_error_goes_back_to_the_outbox_without_a_second_call(api: FakeSlackApi) -> None:
+    """The outbox paces its sends: a retry inside the call would be a send it does not count."""
+    api.fail_next("chat.postMessage", 1, status=500)
 
     with pytest.raises(DeliveryFailed) as failed:
         await _port(api).post(ConversationRef(Platform.SLACK, "T0ACME", "C0WINS"), CARD)
 
     assert failed.value.retryable
-    assert len(api.calls("chat.postMessage")) == RETRIES + 1
+    assert len(api.calls("chat.postMessage")) == 1
 
 
 async def test_a_channel_that_is_gone_fails_for_good_without_retrying(api: FakeSlackApi) -> None:
