@@ -24,7 +24,7 @@ from bot.views import messages
 from bot.views.actions import BadPayload
 from bot.views.cards import Card, Response
 from bot.views.dashboard import dashboard_cards
-from storage.coaching import follow_member_zone
+from storage.coaching import reschedule
 from storage.repository import WorkspaceRepository, find_identity, get_or_create_workspace
 from storage.types import utcnow
 
@@ -132,7 +132,7 @@ class OkrBot:
             me = await repo.upsert_member(user_id=actor.user_id, display_name=name, tz=tz, is_admin=admin)
         now = self.clock()
         if known.schedule_tz is not None and known.schedule_tz != me.tz:
-            await follow_member_zone(session, me, now=now)  # their next check-in prompt follows them
+            await reschedule(session, [me], now=now)  # their next check-in prompt follows their zone
         return Context(repo=repo, workspace=workspace, me=me, now=now, conversation=invocation.conversation)
 
     async def _dispatch(self, ctx: Context, invocation: Invocation) -> Response:

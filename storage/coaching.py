@@ -205,14 +205,6 @@ async def ensure_coaching(session: AsyncSession, member_ids: Iterable[int], *, n
         await reschedule(session, stale, now=now)
 
 
-async def follow_member_zone(session: AsyncSession, member: Member, *, now: datetime) -> None:
-    """Move a member's next prompt to their time zone when the platform says it changed (one key look-up)."""
-    assert member.id is not None
-    row = await session.get(MemberCoaching, member.id)
-    if row is not None and row.tz != member.tz:
-        await reschedule(session, [member], now=now)
-
-
 async def unscheduled_owners(session: AsyncSession, *, limit: int) -> Sequence[Member]:
     """Owners of key results in active objectives who have no schedule row yet (data from before 0003)."""
     has_row = select(MemberCoaching.member_id).where(col(MemberCoaching.member_id) == col(Member.id))

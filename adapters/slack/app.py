@@ -129,7 +129,7 @@ def _tokens(config: SlackConfig, rotation: OneRefreshAtATime | None) -> TokenSou
     if rotation is None:
         assert config.bot_token is not None
         return SingleWorkspaceToken(config.bot_token)
-    return InstalledTokens(rotation.store, rotation)
+    return InstalledTokens(rotation)
 
 
 def slack_chat_port(config: SlackConfig, *, engine: AsyncEngine) -> SlackChatPort:

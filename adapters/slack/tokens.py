@@ -6,7 +6,6 @@ import logging
 from collections.abc import Mapping
 from typing import Protocol
 
-from adapters.slack.installations import EncryptedInstallationStore
 from adapters.slack.rotation import OneRefreshAtATime
 
 log = logging.getLogger(__name__)
@@ -43,8 +42,8 @@ class TokensByWorkspace:
 class InstalledTokens:
     """The token saved when the workspace installed the app, refreshed first when it rotates and is due."""
 
-    def __init__(self, store: EncryptedInstallationStore, rotator: OneRefreshAtATime) -> None:
-        self.store = store
+    def __init__(self, rotator: OneRefreshAtATime) -> None:
+        self.store = rotator.store
         self.rotator = rotator
 
     async def token_for(self, team_id: str) -> str | None:

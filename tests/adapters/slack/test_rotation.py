@@ -72,7 +72,7 @@ async def test_callers_that_find_the_token_due_together_share_one_refresh(
     rotators = [_rotator(slack_api, store, e) for store, e in zip(stores, engines, strict=True)]
     stale = await _installed(slack_api, stores[0], expires_in=60)  # due: less than two hours left
     try:
-        callers = [InstalledTokens(store, rotator) for store, rotator in zip(stores, rotators, strict=True)]
+        callers = [InstalledTokens(rotator) for rotator in rotators]
         tokens = await asyncio.gather(*(c.token_for(TEAM) for c in callers for _ in range(4)))
         # Bolt's request path hands in the stale bot it read before the refresh.
         from_bolt = await rotators[-1].perform_bot_token_rotation(bot=stale, minutes_before_expiration=120)
@@ -93,5 +93,5 @@ async def test_a_token_far_from_expiry_is_used_as_it_is(slack_api: FakeSlackApi,
         client_id=slack_api.client_id, engine=engine, cipher=TokenCipher(Fernet.generate_key().decode())
     )
     fresh = await _installed(slack_api, store, expires_in=6 * 3600)
-    assert await InstalledTokens(store, _rotator(slack_api, store, engine)).token_for(TEAM) == fresh.bot_token
+    assert await InstalledTokens(_rotator(slack_api, store, engine)).token_for(TEAM) == fresh.bot_token
     assert _refreshes(slack_api) == []
