@@ -30,6 +30,7 @@ from adapters.outbound import close_ports, tick_planners, with_console
 from adapters.server import Mount, build_app, for_platform
 from adapters.slack.app import SlackAdapter, build_slack_adapter
 from adapters.slack.settings import slack_config
+from bot.answers import AnswerCache
 from bot.config import Settings
 from bot.core import OkrBot
 from bot.domain.enums import Platform
@@ -37,6 +38,7 @@ from bot.jobs.coach import plan_for_events, schedule_unscheduled
 from bot.jobs.runtime import JobsRuntime
 from bot.ports import ChatPort
 from storage import migrate
+from storage.changes import NothingKept, watch_changes
 from storage.engine import create_engine, session_factory
 from storage.secrets import TokenCipher
 from storage.types import utcnow
@@ -101,12 +103,14 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
         settings=settings,
         telemetry=metrics,
     )
+    changes = watch_changes(engine) if settings.okrbot_keep_answers else NothingKept()
     bot = OkrBot(
         sessions,
         default_tz=settings.default_timezone,
         event_hooks=jobs.event_hooks,
         after_commit=jobs.after_commit,
         telemetry=metrics,
+        answers=AnswerCache(changes.generation) if settings.okrbot_keep_answers else None,
     )
     mounts: list[Mount] = []
     app_keys: dict[web.AppKey[Any], Any] = {}
@@ -139,6 +143,7 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
     app[JOBS] = jobs
 
     async def run_jobs(app: web.Application) -> AsyncIterator[None]:
+        await changes.start()
         await _schedule_unscheduled(sessions)
         if settings.okrbot_run_jobs:
             await jobs.start()
@@ -150,6 +155,7 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
             await app[SLACK].listeners.drain(within=DRAIN_WITHIN)
         await jobs.stop(within=JOBS_WITHIN)  # finishes the sends in flight and hands the other claims back
         await close_ports(ports)
+        await changes.close()
 
     app.cleanup_ctx.append(run_jobs)
     for key, value in app_keys.items():

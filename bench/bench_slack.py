@@ -3,9 +3,10 @@
     .venv/bin/python bench/bench_slack.py [--objectives 10000] [--seconds 10] [--clients 10 50]
         [--database-url postgresql://...]
 
-Starts three processes on loopback: the fake Slack Web API (tests/fakes/slack_api.py), `okrbot serve` on a
-SQLite database of one Slack workspace with N objectives, and bench/bare_bolt.py (a Bolt AsyncApp whose /okr
-handler only acks). Then, for each client count, keeps that many requests in flight for a while against each
+Starts four processes on loopback: the fake Slack Web API (tests/fakes/slack_api.py), `okrbot serve` on a
+SQLite database of one Slack workspace with N objectives, a second one with OKRBOT_KEEP_ANSWERS=false ("afresh":
+every answer read from the database, as a first request or one after a change is), and bench/bare_bolt.py (a Bolt
+AsyncApp whose /okr handler only acks). Each server first gets one request per user. Then, for each client count, keeps that many requests in flight for a while against each
 server and prints requests per second and the p50/p99 time until the user sees the answer — the ack's body, which
 is where okrbot puts the answer when the core is done within Slack's deadline (the report says how many were late
 and went through response_url instead). Run by hand; the figures go into notes, not assertions.
@@ -116,6 +117,20 @@ async def load(url: str, *, clients: int, seconds: float, users: int) -> Result:
     return Result(len(latencies), time.perf_counter() - started, latencies, late, errors)
 
 
+async def each_user_once(url: str, *, users: int, clients: int = 10) -> None:
+    """One request per user: their users.info call, and the first answer okrbot keeps for them."""
+    queue = list(range(1, users + 1))
+
+    async def client(session: aiohttp.ClientSession) -> None:
+        while queue:
+            body, headers = signed("list", USER_ID.format(queue.pop()))
+            async with session.post(url, data=body, headers=headers) as response:
+                await response.read()
+
+    async with aiohttp.ClientSession() as session:
+        await asyncio.gather(*(client(session) for _ in range(clients)))
+
+
 async def copied(source_url: str, target_url: str) -> str:
     """The bench workspace in `target_url` too (imported once; later runs find it there)."""
     await migrate.upgrade(target_url)
@@ -178,7 +193,7 @@ async def main() -> None:
     if options.database_url:
         database_url = await copied(database_url, options.database_url)
 
-    fake, okrbot, bare = free_port(), free_port(), free_port()
+    fake, okrbot, fresh_okrbot, bare = free_port(), free_port(), free_port(), free_port()
     env = os.environ | {
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_BOT_TOKEN": "xoxb-bench",
@@ -189,20 +204,28 @@ async def main() -> None:
     processes = [
         start([python, "-m", "tests.fakes.slack_api", "--port", str(fake)], env),
         start([python, "-m", "adapters.cli", "serve", "--host", "127.0.0.1", "--port", str(okrbot)], env),
+        # The same, reading every answer afresh: what a first request, or one after a change, costs.
+        start(
+            [python, "-m", "adapters.cli", "serve", "--host", "127.0.0.1", "--port", str(fresh_okrbot)],
+            env | {"OKRBOT_KEEP_ANSWERS": "false", "OKRBOT_RUN_JOBS": "false"},
+        ),
         start([python, "bench/bare_bolt.py", "--port", str(bare)], env),
     ]
     try:
-        for port in (okrbot, bare):
+        servers = (("okrbot", okrbot), ("afresh", fresh_okrbot), ("bare bolt", bare))
+        for _, port in servers:
             await wait_healthy(port)
         users = min(MEMBERS, 200)
-        # Warm up: each user's first request costs a users.info call, cached afterwards.
-        await load(f"http://127.0.0.1:{okrbot}/slack/events", clients=10, seconds=2, users=users)
-        await load(f"http://127.0.0.1:{bare}/slack/events", clients=10, seconds=1, users=users)
+        # Warm up: each user's first request costs a users.info call (and a first answer), kept afterwards.
+        for _, port in servers:
+            await each_user_once(f"http://127.0.0.1:{port}/slack/events", users=users)
+            await load(f"http://127.0.0.1:{port}/slack/events", clients=10, seconds=1, users=users)
         print(
             f"signed /okr list, {options.objectives:,} objectives, {users} users, {options.seconds:.0f} s per run"
+            " (afresh: OKRBOT_KEEP_ANSWERS=false)"
         )
         for clients in options.clients:
-            for name, port in (("okrbot", okrbot), ("bare bolt", bare)):
+            for name, port in servers:
                 result = await load(
                     f"http://127.0.0.1:{port}/slack/events",
                     clients=clients,

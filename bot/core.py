@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.answers import AnswerCache, keepable, read_only_key
 from bot.commands.grammar import parse
 from bot.commands.handlers import run
 from bot.commands.interactions import FieldErrors, command_from_form, press
@@ -47,6 +48,7 @@ class OkrBot:
         event_hooks: Sequence[EventHook] = (),
         after_commit: Sequence[AfterCommit] = (),
         telemetry: Telemetry = NO_TELEMETRY,
+        answers: AnswerCache | None = None,
     ) -> None:
         self.sessions = sessions
         self.clock = clock
@@ -54,13 +56,14 @@ class OkrBot:
         self.event_hooks = list(event_hooks)
         self.after_commit = list(after_commit)
         self.telemetry = telemetry
+        self.answers = answers  # None: every answer is read afresh
 
     async def handle(self, invocation: Invocation) -> Response:
         """Answer an invocation. Errors a person caused come back as a response, with nothing written."""
         started = time.perf_counter()
         outcome = CommandOutcome.ERROR  # what an exception escaping from here leaves it at
         try:
-            response = await self._answer(invocation)
+            response = await self._kept_or_answer(invocation)
             outcome = CommandOutcome.OK
             return response
         except (UsageError, FieldErrors, OkrError, BadPayload) as error:
@@ -68,6 +71,23 @@ class OkrBot:
             return self._explain(error, invocation)
         finally:
             self.telemetry.command_finished(command_name(invocation), outcome, time.perf_counter() - started)
+
+    async def _kept_or_answer(self, invocation: Invocation) -> Response:
+        key = read_only_key(invocation) if self.answers is not None else None
+        if key is None or self.answers is None:
+            return await self._answer(invocation)
+        # Read before the answer's transaction: a change committing meanwhile leaves the answer tagged as older.
+        generation = self.answers.generation()
+        if generation is None:
+            return await self._answer(invocation)
+        now = self.clock()
+        kept = self.answers.get(key, generation, now)
+        if kept is not None:
+            return kept
+        response = await self._answer(invocation)
+        if keepable(response):
+            self.answers.put(key, generation, now, response)
+        return response
 
     async def _answer(self, invocation: Invocation) -> Response:
         async with self.sessions() as session, session.begin():

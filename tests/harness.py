@@ -13,12 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 
 from adapters.console.render import TextRenderer
+from bot.answers import AnswerCache
 from bot.core import OkrBot
 from bot.domain.enums import Platform
 from bot.invocation import ActionPress, Actor, CommandText, ConversationRef, FormSubmit, Invocation
 from bot.service.events import DomainEvent
 from bot.views.actions import ActionId, FormId
 from bot.views.cards import Button, Response
+from storage.changes import watch_changes
 from storage.engine import session_factory
 
 # Mid-quarter (2026-Q4 runs Oct 1 .. Dec 31), so "expected progress" is about 0.59.
@@ -107,9 +109,19 @@ async def okr(engine: AsyncEngine) -> AsyncIterator[Harness]:
     async def record(session: Any, events: Any) -> None:
         harness.events.extend(events)
 
-    bot = OkrBot(session_factory(engine), clock=lambda: clock[0], event_hooks=[record])
+    # Answers are kept as `okrbot serve` keeps them: every test that writes and then reads checks that a kept
+    # answer never outlives the data it was read from.
+    changes = watch_changes(engine)
+    await changes.start()
+    bot = OkrBot(
+        session_factory(engine),
+        clock=lambda: clock[0],
+        event_hooks=[record],
+        answers=AnswerCache(changes.generation),
+    )
     harness = Harness(bot, engine, clock)
     yield harness
+    await changes.close()
 
 
 @pytest.fixture

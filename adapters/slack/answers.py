@@ -8,6 +8,7 @@ through response_url, which Slack accepts for 30 minutes.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -31,10 +32,24 @@ def _response_type(response: Response) -> str:
     return "in_channel" if response.visibility is Visibility.EVERYONE else "ephemeral"
 
 
+# The messages of the responses rendered last, by identity. A kept answer (bot/answers.py) is the same Response
+# object each time it is handed out, and turning its cards into Block Kit costs more than the rest of the request.
+# Holding the response itself keeps its id from being reused while the entry lives. Nobody mutates the messages.
+_RENDERED: OrderedDict[int, tuple[Response, list[dict[str, Any]]]] = OrderedDict()
+RENDERED_KEPT = 2_000
+
+
 def messages_of(response: Response) -> list[dict[str, Any]]:
     """Every Slack message this response becomes (long cards split; attachments after them)."""
+    rendered = _RENDERED.get(id(response))
+    if rendered is not None and rendered[0] is response:
+        _RENDERED.move_to_end(id(response))
+        return rendered[1]
     messages = list(message_payload(response))
     messages.extend(_attachment_message(a) for a in response.attachments)
+    _RENDERED[id(response)] = (response, messages)
+    if len(_RENDERED) > RENDERED_KEPT:
+        _RENDERED.popitem(last=False)
     return messages
 
 

@@ -77,3 +77,16 @@ async def test_slack_escaped_text_reaches_the_core_as_typed(slack: SlackRig) -> 
         "Make R&amp;D fun &lt;3" in (await slack.command("show O1")).json()["text"]
     )  # escaped once, for mrkdwn
     assert "&amp;amp;" not in (await slack.command("show O1")).text
+
+
+async def test_a_kept_list_is_the_same_message_until_a_check_in_changes_it(slack: SlackRig) -> None:
+    await slack.command("new Delight our first customers")
+    await slack.command("kr O1 Reach 40 reference customers")
+    first = await slack.command("list")
+    again = await slack.command("list")  # kept (bot/answers.py), and its Block Kit rendered once
+    assert again.text == first.text
+
+    await slack.command("checkin KR1 40")
+    after = await slack.command("list")
+    assert after.text != first.text
+    assert "100%" in json_text(after.json())

@@ -1,0 +1,93 @@
+"""Answers to read-only commands (`okr list`, `okr show O12`, `okr help`), kept until the data changes.
+
+People ask for the same lists again and again between the few moments anything changes (a check-in, a new
+objective). A kept answer is handed out only while the database's change generation is still the one read before
+the answer was computed (storage/changes.py: any commit, by any process, moves it), and only within the same
+minute of the bot's clock, since statuses such as "behind" follow the calendar. The key is everything an answer
+depends on besides the data: who asks (as the platform describes them now), where, and the words.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.commands import types as c
+from bot.commands.grammar import parse
+from bot.commands.types import UsageError
+from bot.invocation import Actor, CommandText, ConversationRef, Invocation
+from bot.views.cards import Response, Visibility
+
+MAX_ANSWERS = 20_000  # kept answers per process; the least recently asked go first
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    actor: Actor
+    conversation: ConversationRef
+    words: str
+
+
+@dataclass(frozen=True)
+class _Kept:
+    generation: Hashable
+    minute: datetime
+    response: Response
+
+
+def read_only_key(invocation: Invocation) -> AnswerKey | None:
+    """The key of an invocation whose answer may be kept: typed words that only read. Else None."""
+    what = invocation.what
+    if not isinstance(what, CommandText):
+        return None
+    words = " ".join(what.text.split())
+    try:
+        command = parse(words)
+    except UsageError:
+        return None
+    if isinstance(command, c.ListObjectives | c.Help) or (isinstance(command, c.Show) and not command.share):
+        return AnswerKey(invocation.actor, invocation.conversation, words)
+    return None
+
+
+def keepable(response: Response) -> bool:
+    """Only what the caller alone sees, as cards: never a form to open, field errors or a file."""
+    return (
+        response.visibility is Visibility.ONLY_YOU
+        and response.form is None
+        and not response.errors
+        and not response.attachments
+        and not response.replace_original
+    )
+
+
+class AnswerCache:
+    def __init__(self, generation: Callable[[], Hashable | None], *, max_answers: int = MAX_ANSWERS) -> None:
+        self.generation = generation
+        self._max = max_answers
+        self._kept: OrderedDict[AnswerKey, _Kept] = OrderedDict()
+
+    def get(self, key: AnswerKey, generation: Hashable, now: datetime) -> Response | None:
+        kept = self._kept.get(key)
+        if kept is None:
+            return None
+        if kept.generation != generation or kept.minute != _minute(now):
+            del self._kept[key]
+            return None
+        self._kept.move_to_end(key)
+        return kept.response
+
+    def put(self, key: AnswerKey, generation: Hashable, now: datetime, response: Response) -> None:
+        self._kept[key] = _Kept(generation, _minute(now), response)
+        self._kept.move_to_end(key)
+        while len(self._kept) > self._max:
+            self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)

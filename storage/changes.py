@@ -1,0 +1,194 @@
+"""Has anything in the database changed? What lets the core keep read-only answers (bot/answers.py).
+
+`generation()` returns a value that is different after any change was committed, by this process or by any
+other, and None whenever it cannot vouch for that; then nothing may be kept. It is read before an answer's
+transaction starts and stored with the answer, so an answer read while a change was committing is tagged with
+the generation from before that change, and is dropped as soon as the change is seen.
+
+- SQLite: `PRAGMA data_version` on a connection of our own, which changes whenever another connection, this
+  process's pool or another process, commits a change. It reads the WAL index in shared memory: microseconds,
+  no thread hop, no lock.
+- PostgreSQL: a counter that this process's pool bumps when a connection that wrote and committed comes back
+  (after the commit, never before), plus one that LISTEN bumps: migration 0006 has a statement-level trigger on
+  every table but the outbox NOTIFY `okrbot_changes`, which PostgreSQL delivers on commit, to every instance.
+  Another instance's change is seen when its notice arrives (milliseconds); while the listening connection is
+  down, generation() is None.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Hashable
+from typing import Any, Protocol
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, ExecutionContext
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+log = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "okrbot_changes"
+RECONNECT_AFTER = 2.0  # seconds between attempts to listen again after the connection dropped
+_READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "SET", "SHOW", "LISTEN")
+_WROTE = "okrbot_wrote"  # in a pooled connection's info: a write ran in the transaction now open
+_COMMITTED = "okrbot_committed"  # ... and a transaction that wrote committed since the connection was taken
+
+
+class ChangeWatch(Protocol):
+    def generation(self) -> Hashable | None: ...
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def watch_changes(engine: AsyncEngine) -> ChangeWatch:
+    if engine.url.get_backend_name() == "sqlite":
+        path = engine.url.database or ""
+        if path in ("", ":memory:") or path.startswith("file::memory:"):
+            return NothingKept()  # one connection's private database: nobody else can open it to watch
+        return SqliteDataVersion(path)
+    return PostgresChanges(engine)
+
+
+class NothingKept:
+    def generation(self) -> Hashable | None:
+        return None
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+
+class SqliteDataVersion:
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._connection: sqlite3.Connection | None = None
+
+    async def start(self) -> None:
+        # Read-only, and never waiting for a lock: a busy moment means "cannot tell", not a stalled event loop.
+        uri = f"file:{self._path}?mode=ro"
+        self._connection = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
+
+    def generation(self) -> Hashable | None:
+        if self._connection is None:
+            return None
+        try:
+            row = self._connection.execute("PRAGMA data_version").fetchone()
+        except sqlite3.Error:
+            return None
+        return int(row[0])
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
+class PostgresChanges:
+    def __init__(self, engine: AsyncEngine, *, reconnect_after: float = RECONNECT_AFTER) -> None:
+        self._engine = engine
+        self._reconnect_after = reconnect_after
+        self._committed_here = 0
+        self._notices = 0
+        self._listening: AsyncConnection | None = None
+        self._pid: int | None = None
+        self._task: asyncio.Task[None] | None = None
+        count_committed_writes(engine, self._bump)
+
+    def _bump(self) -> None:
+        self._committed_here += 1
+
+    def _noticed(self, *_: Any) -> None:
+        self._notices += 1
+
+    @property
+    def listening_pid(self) -> int | None:
+        """The server process of the listening connection (for tests that cut it)."""
+        return self._pid
+
+    def generation(self) -> Hashable | None:
+        if self._listening is None:
+            return None
+        # id(): a new listening connection starts afresh, whatever was missed while none was listening.
+        return (self._committed_here, self._notices, id(self._listening))
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._listen_forever(), name="okrbot-listen-changes")
+
+    async def _listen_forever(self) -> None:
+        while True:
+            lost = asyncio.Event()
+            try:
+                connection = await self._engine.connect()
+                raw = await connection.get_raw_connection()
+                driver = raw.driver_connection
+                assert driver is not None
+                raw.detach()  # ours for good: the pool neither counts it nor hands it out again
+                await driver.add_listener(NOTIFY_CHANNEL, self._noticed)
+                driver.add_termination_listener(lambda *_, lost=lost: lost.set())
+                self._pid = driver.get_server_pid()
+                self._listening = connection
+                await lost.wait()
+                log.warning(
+                    "the connection listening for changes dropped; kept answers are off until it is back"
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("cannot listen for changes (%r); kept answers are off for now", error)
+            finally:
+                listening, self._listening = self._listening, None
+                if listening is not None:
+                    with contextlib.suppress(Exception):
+                        await listening.close()
+            await asyncio.sleep(self._reconnect_after)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+
+def count_committed_writes(engine: AsyncEngine, bump: Any) -> None:
+    """Call `bump()` each time a pooled connection that committed a write goes back to the pool.
+
+    Back in the pool means the COMMIT has completed: bumping at the COMMIT itself would let an answer read
+    just before it be tagged with the new generation, and kept."""
+    sync_engine = engine.sync_engine
+
+    def after_execute(
+        conn: Connection,
+        cursor: DBAPICursor,
+        statement: str,
+        parameters: Any,
+        context: ExecutionContext | None,
+        executemany: bool,
+    ) -> None:
+        if not statement.lstrip().upper().startswith(_READS):
+            conn.info[_WROTE] = True
+
+    def on_commit(conn: Connection) -> None:
+        if conn.info.pop(_WROTE, False):
+            conn.info[_COMMITTED] = True
+
+    def on_rollback(conn: Connection) -> None:
+        conn.info.pop(_WROTE, None)
+
+    def on_checkin(dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+        if record.info.pop(_COMMITTED, False):
+            bump()
+
+    event.listen(sync_engine, "after_cursor_execute", after_execute)
+    event.listen(sync_engine, "commit", on_commit)
+    event.listen(sync_engine, "rollback", on_rollback)
+    event.listen(sync_engine.pool, "checkin", on_checkin)
