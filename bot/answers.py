@@ -9,10 +9,11 @@ depends on besides the data: who asks (as the platform describes them now), wher
 
 from __future__ import annotations
 
+import random
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.commands import types as c
 from bot.commands.grammar import parse
@@ -21,6 +22,9 @@ from bot.invocation import Actor, CommandText, ConversationRef, Invocation
 from bot.views.cards import Response, Visibility
 
 MAX_ANSWERS = 20_000  # kept answers per process; the least recently asked go first
+# A kept answer is read again between 3/4 and 5/4 of this after it was read, each at a moment of its own: answers
+# read together (after a change, or at start) must not all expire, and be read again, together.
+FRESH_FOR = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class AnswerKey:
 @dataclass(frozen=True)
 class _Kept:
     generation: Hashable
-    minute: datetime
+    until: datetime
     response: Response
 
 
@@ -73,21 +77,17 @@ class AnswerCache:
         kept = self._kept.get(key)
         if kept is None:
             return None
-        if kept.generation != generation or kept.minute != _minute(now):
+        if kept.generation != generation or now >= kept.until:
             del self._kept[key]
             return None
         self._kept.move_to_end(key)
         return kept.response
 
     def put(self, key: AnswerKey, generation: Hashable, now: datetime, response: Response) -> None:
-        self._kept[key] = _Kept(generation, _minute(now), response)
+        self._kept[key] = _Kept(generation, now + FRESH_FOR * random.uniform(0.75, 1.25), response)
         self._kept.move_to_end(key)
         while len(self._kept) > self._max:
             self._kept.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._kept)
-
-
-def _minute(moment: datetime) -> datetime:
-    return moment.replace(second=0, microsecond=0)

@@ -7,11 +7,14 @@ through response_url, which Slack accepts for 30 minutes.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -32,25 +35,36 @@ def _response_type(response: Response) -> str:
     return "in_channel" if response.visibility is Visibility.EVERYONE else "ephemeral"
 
 
-# The messages of the responses rendered last, by identity. A kept answer (bot/answers.py) is the same Response
-# object each time it is handed out, and turning its cards into Block Kit costs more than the rest of the request.
-# Holding the response itself keeps its id from being reused while the entry lives. Nobody mutates the messages.
-_RENDERED: OrderedDict[int, tuple[Response, list[dict[str, Any]]]] = OrderedDict()
+@dataclass
+class _Rendered:
+    response: Response  # held, so that its id is not reused while the entry lives
+    messages: list[dict[str, Any]]
+    ack_body: str | None = None  # the first message as the ack's JSON body, once asked for
+
+
+# The responses rendered last, by identity. A kept answer (bot/answers.py) is the same Response object each time
+# it is handed out, and turning its cards into Block Kit and then JSON costs more than the rest of the request.
+# Nobody mutates the messages.
+_RENDERED: OrderedDict[int, _Rendered] = OrderedDict()
 RENDERED_KEPT = 2_000
+
+
+def _rendered(response: Response) -> _Rendered:
+    rendered = _RENDERED.get(id(response))
+    if rendered is not None and rendered.response is response:
+        _RENDERED.move_to_end(id(response))
+        return rendered
+    messages = list(message_payload(response))
+    messages.extend(_attachment_message(a) for a in response.attachments)
+    rendered = _RENDERED[id(response)] = _Rendered(response, messages)
+    if len(_RENDERED) > RENDERED_KEPT:
+        _RENDERED.popitem(last=False)
+    return rendered
 
 
 def messages_of(response: Response) -> list[dict[str, Any]]:
     """Every Slack message this response becomes (long cards split; attachments after them)."""
-    rendered = _RENDERED.get(id(response))
-    if rendered is not None and rendered[0] is response:
-        _RENDERED.move_to_end(id(response))
-        return rendered[1]
-    messages = list(message_payload(response))
-    messages.extend(_attachment_message(a) for a in response.attachments)
-    _RENDERED[id(response)] = (response, messages)
-    if len(_RENDERED) > RENDERED_KEPT:
-        _RENDERED.popitem(last=False)
-    return messages
+    return _rendered(response).messages
 
 
 def _attachment_message(attachment: Attachment) -> dict[str, Any]:
@@ -66,12 +80,17 @@ def _attachment_message(attachment: Attachment) -> dict[str, Any]:
 
 async def ack_with(ack: AsyncAck, response: Response) -> list[dict[str, Any]]:
     """Put the first message in the ack; return the rest, for `follow_up`."""
-    messages = messages_of(response)
-    if not messages:
+    rendered = _rendered(response)
+    if not rendered.messages:
         await ack()
         return []
-    first, *rest = messages
-    await ack(text=first["text"], blocks=first["blocks"], response_type=_response_type(response))
+    first, *rest = rendered.messages
+    if rendered.ack_body is None:
+        body = {"text": first["text"], "response_type": _response_type(response), "blocks": first["blocks"]}
+        rendered.ack_body = json.dumps(body)
+    # What ack(text=, blocks=, response_type=) sets, with the JSON made once per response rather than once per
+    # request (a BoltResponse's str body that starts with "{" goes out as application/json).
+    ack.response = BoltResponse(status=200, body=rendered.ack_body)
     return rest
 
 

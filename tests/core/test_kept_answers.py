@@ -95,10 +95,14 @@ async def test_shares_forms_and_errors_are_never_kept(company: Harness) -> None:
         assert sql, f"{words!r} was answered from memory"
 
 
-async def test_a_new_minute_reads_afresh(company: Harness) -> None:
+async def test_a_kept_answer_is_read_again_after_about_a_minute(company: Harness) -> None:
     await listening(company)
     await company.say("list all")
-    company.clock[0] += timedelta(minutes=1)
+    company.clock[0] += timedelta(seconds=40)  # sooner than any kept answer expires
+    with statements(company) as sql:
+        await company.say("list all")
+    assert sql == []
+    company.clock[0] += timedelta(seconds=40)  # later than any does
     with statements(company) as sql:
         await company.say("list all")
     assert sql
