@@ -8,8 +8,8 @@ the generation from before that change, and is dropped as soon as the change is 
 - SQLite: `PRAGMA data_version` on a connection of our own, which changes whenever another connection, this
   process's pool or another process, commits a change. It reads the WAL index in shared memory: microseconds,
   no thread hop, no lock.
-- PostgreSQL: a counter that this process's pool bumps when a connection that wrote and committed comes back
-  (after the commit, never before), plus one that LISTEN bumps: migration 0006 has a statement-level trigger on
+- PostgreSQL: a counter that this process's pool bumps when a connection that wrote (to any table but
+  UNWATCHED_TABLES) and committed comes back (after the commit, never before), plus one that LISTEN bumps: migration 0006 has a statement-level trigger on
   every table but the outbox NOTIFY `okrbot_changes`, which PostgreSQL delivers on commit, to every instance.
   Another instance's change is seen when its notice arrives (milliseconds); while the listening connection is
   down, generation() is None.
@@ -35,6 +35,20 @@ log = logging.getLogger(__name__)
 NOTIFY_CHANNEL = "okrbot_changes"
 RECONNECT_AFTER = 2.0  # seconds between attempts to listen again after the connection dropped
 _READS = ("SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "SET", "SHOW", "LISTEN")
+# Tables no answer shows, which only the platforms' plumbing writes (busy during a fan-out): writing them leaves
+# kept answers be. Migration 0006 leaves the same tables without a trigger.
+UNWATCHED_TABLES = frozenset(
+    {
+        "alembic_version",
+        "outbox",
+        "inbound_receipt",
+        "slack_bots",
+        "slack_installations",
+        "slack_oauth_states",
+        "teams_conversation",
+        "teams_user",
+    }
+)
 _WROTE = "okrbot_wrote"  # in a pooled connection's info: a write ran in the transaction now open
 _COMMITTED = "okrbot_committed"  # ... and a transaction that wrote committed since the connection was taken
 
@@ -174,8 +188,12 @@ def count_committed_writes(engine: AsyncEngine, bump: Any) -> None:
         context: ExecutionContext | None,
         executemany: bool,
     ) -> None:
-        if not statement.lstrip().upper().startswith(_READS):
-            conn.info[_WROTE] = True
+        if statement.lstrip().upper().startswith(_READS):
+            return
+        table = getattr(getattr(context, "compiled", None), "statement", None)
+        if getattr(getattr(table, "table", None), "name", None) in UNWATCHED_TABLES:
+            return  # an INSERT, UPDATE or DELETE built on an unwatched table (raw SQL always counts)
+        conn.info[_WROTE] = True
 
     def on_commit(conn: Connection) -> None:
         if conn.info.pop(_WROTE, False):
