@@ -89,7 +89,10 @@ class SqliteDataVersion:
     async def start(self) -> None:
         # Read-only, and never waiting for a lock: a busy moment means "cannot tell", not a stalled event loop.
         uri = f"file:{self._path}?mode=ro"
-        self._connection = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
+        try:
+            self._connection = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
+        except sqlite3.Error as error:
+            log.warning("cannot watch %s for changes (%s); answers are not kept", self._path, error)
 
     def generation(self) -> Hashable | None:
         if self._connection is None:

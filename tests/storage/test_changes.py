@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Hashable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,3 +143,12 @@ async def test_an_in_memory_sqlite_database_keeps_nothing() -> None:
         assert isinstance(watch_changes(engine), NothingKept)
     finally:
         await engine.dispose()
+
+
+async def test_an_sqlite_file_it_cannot_open_keeps_nothing(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'no such folder' / 'okr.db'}")
+    changes = watch_changes(engine)
+    await changes.start()  # a warning, not a crash: the bot still answers, afresh
+    assert changes.generation() is None
+    await changes.close()
+    await engine.dispose()
