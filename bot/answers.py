@@ -21,7 +21,7 @@ from bot.commands.types import UsageError
 from bot.invocation import Actor, CommandText, ConversationRef, Invocation
 from bot.views.cards import Response, Visibility
 
-MAX_ANSWERS = 20_000  # kept answers per process; the least recently asked go first
+MAX_ANSWERS = 2_000  # kept answers per process (a list is about 16 KiB); the least recently asked go first
 # A kept answer is read again between 3/4 and 5/4 of this after it was read, each at a moment of its own: answers
 # read together (after a change, or at start) must not all expire, and be read again, together.
 FRESH_FOR = timedelta(seconds=60)

@@ -46,7 +46,7 @@ class _Rendered:
 # it is handed out, and turning its cards into Block Kit and then JSON costs more than the rest of the request.
 # Nobody mutates the messages.
 _RENDERED: OrderedDict[int, _Rendered] = OrderedDict()
-RENDERED_KEPT = 2_000
+RENDERED_KEPT = 1_000  # a rendered list is about 40 KiB
 
 
 def _rendered(response: Response) -> _Rendered:

@@ -11,8 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from bot.answers import AnswerCache, AnswerKey
+from bot.domain.enums import Platform
+from bot.invocation import Actor, ConversationRef
+from bot.views.cards import Response
 from storage.engine import create_engine
-from tests.harness import Harness
+from tests.harness import NOW, Harness
 
 
 @contextmanager
@@ -106,3 +110,21 @@ async def test_a_kept_answer_is_read_again_after_about_a_minute(company: Harness
     with statements(company) as sql:
         await company.say("list all")
     assert sql
+
+
+def test_the_least_recently_asked_answer_goes_first_when_full() -> None:
+    cache = AnswerCache(lambda: 1, max_answers=2)
+    keys = [
+        AnswerKey(
+            Actor(Platform.CONSOLE, "acme", who, who), ConversationRef(Platform.CONSOLE, "acme", "c"), "list"
+        )
+        for who in ("maya", "sam", "lee")
+    ]
+    answers = [Response(), Response(), Response()]
+    cache.put(keys[0], 1, NOW, answers[0])
+    cache.put(keys[1], 1, NOW, answers[1])
+    assert cache.get(keys[0], 1, NOW) is answers[0]  # maya asked again: sam's is now the oldest
+    cache.put(keys[2], 1, NOW, answers[2])
+    assert len(cache) == 2
+    assert cache.get(keys[1], 1, NOW) is None
+    assert cache.get(keys[0], 1, NOW) is answers[0] and cache.get(keys[2], 1, NOW) is answers[2]
