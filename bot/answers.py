@@ -1,4 +1,5 @@
-"""Answers to read-only commands (`okr list`, `okr show O12`, `okr help`), kept until the data changes.
+"""Answers to read-only commands (`okr list`, `okr show O12`, `okr help`) and dashboards, kept until the data
+changes.
 
 People ask for the same lists again and again between the few moments anything changes (a check-in, a new
 objective). A kept answer is handed out only while the database's change generation is still the one read before
@@ -32,6 +33,7 @@ class AnswerKey:
     actor: Actor
     conversation: ConversationRef
     words: str
+    dashboard: bool = False  # the actor's dashboard (App Home), which no typed words can stand for
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ def read_only_key(invocation: Invocation) -> AnswerKey | None:
     if isinstance(command, c.ListObjectives | c.Help) or (isinstance(command, c.Show) and not command.share):
         return AnswerKey(invocation.actor, invocation.conversation, words)
     return None
+
+
+def dashboard_key(actor: Actor) -> AnswerKey:
+    return AnswerKey(actor, ConversationRef(actor.platform, actor.workspace_id, ""), "", dashboard=True)
 
 
 def keepable(response: Response) -> bool:

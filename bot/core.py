@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.answers import AnswerCache, keepable, read_only_key
+from bot.answers import AnswerCache, AnswerKey, dashboard_key, keepable, read_only_key
 from bot.commands.grammar import parse
 from bot.commands.handlers import run
 from bot.commands.interactions import FieldErrors, command_from_form, press
@@ -74,19 +74,24 @@ class OkrBot:
 
     async def _kept_or_answer(self, invocation: Invocation) -> Response:
         key = read_only_key(invocation) if self.answers is not None else None
-        if key is None or self.answers is None:
-            return await self._answer(invocation)
+        return await self._kept(key, lambda: self._answer(invocation))
+
+    async def _kept(self, key: AnswerKey | None, read: Callable[[], Awaitable[Response]]) -> Response:
+        """The kept answer for `key` while the data has not changed; else `read()` it (and keep it)."""
+        answers = self.answers
+        if key is None or answers is None:
+            return await read()
         # Read before the answer's transaction: a change committing meanwhile leaves the answer tagged as older.
-        generation = self.answers.generation()
+        generation = answers.generation()
         if generation is None:
-            return await self._answer(invocation)
+            return await read()
         now = self.clock()
-        kept = self.answers.get(key, generation, now)
+        kept = answers.get(key, generation, now)
         if kept is not None:
             return kept
-        response = await self._answer(invocation)
+        response = await read()
         if keepable(response):
-            self.answers.put(key, generation, now, response)
+            answers.put(key, generation, now, response)
         return response
 
     async def _answer(self, invocation: Invocation) -> Response:
@@ -116,14 +121,19 @@ class OkrBot:
                 return messages.error("That button or form is out of date; run the command again.")
 
     async def dashboard(self, actor: Actor) -> tuple[Card, ...]:
-        """The actor's own dashboard (Slack's App Home): read-only, so it writes nothing but the member."""
+        """The actor's own dashboard (Slack's App Home, published each time they open it): read-only, so it
+        writes nothing but the member, and is kept like a list until the data changes."""
+        key = dashboard_key(actor) if self.answers is not None else None
+        return (await self._kept(key, lambda: self._dashboard(actor))).cards
+
+    async def _dashboard(self, actor: Actor) -> Response:
         async with self.sessions() as session, session.begin():
             ctx = await self._context(
                 session,
                 Invocation(actor, ConversationRef(actor.platform, actor.workspace_id, ""), CommandText("")),
             )
             page = await objective_page(ctx, ListObjectives(ListScope.MINE))
-            return dashboard_cards(page, ctx.me, ctx.now)
+            return Response(cards=dashboard_cards(page, ctx.me, ctx.now))
 
     def _committed(self, events: Sequence[DomainEvent]) -> None:
         for callback in self.after_commit:

@@ -82,6 +82,24 @@ async def test_a_change_another_instance_makes_shows(company: Harness) -> None:
     raise AssertionError("the kept list outlived a change made by another instance")
 
 
+async def test_a_dashboard_is_kept_until_a_check_in_changes_it(company: Harness) -> None:
+    await listening(company)
+    sam = company.actor("sam", admin=None, workspace="acme", platform=Platform.CONSOLE)
+    first = await company.bot.dashboard(sam)
+    with statements(company) as sql:
+        again = await company.bot.dashboard(sam)  # App Home, opened again
+    assert sql == []
+    assert again is first
+
+    await company.ok("checkin KR2 120", who="sam")
+    after = await company.bot.dashboard(sam)
+
+    def shown(cards: tuple[Any, ...]) -> str:
+        return "".join(company.renderer.card(card) for card in cards)
+
+    assert shown(after) != shown(first)  # O1's progress, and the check-ins due
+
+
 async def test_answers_are_kept_per_person(company: Harness) -> None:
     await listening(company)
     mine = await company.say("list")
