@@ -110,7 +110,7 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
         event_hooks=jobs.event_hooks,
         after_commit=jobs.after_commit,
         telemetry=metrics,
-        answers=AnswerCache(changes.generation) if settings.okrbot_keep_answers else None,
+        answers=AnswerCache(changes) if settings.okrbot_keep_answers else None,
     )
     mounts: list[Mount] = []
     app_keys: dict[web.AppKey[Any], Any] = {}

@@ -2,8 +2,8 @@
 changes.
 
 People ask for the same lists again and again between the few moments anything changes (a check-in, a new
-objective). A kept answer is handed out only while the database's change generation is still the one read before
-the answer was computed (storage/changes.py: any commit, by any process, moves it), and only within the same
+objective). A kept answer is handed out only while its workspace's change generation is still the one read
+before the answer was computed (storage/changes.py: a commit by any process moves it), and only for about a
 minute of the bot's clock, since statuses such as "behind" follow the calendar. The key is everything an answer
 depends on besides the data: who asks (as the platform describes them now), where, and the words.
 """
@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import random
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.commands import types as c
 from bot.commands.grammar import parse
 from bot.commands.types import UsageError
 from bot.invocation import Actor, CommandText, ConversationRef, Invocation
 from bot.views.cards import Response, Visibility
+from storage.changes import workspace_tag
 
 MAX_ANSWERS = 2_000  # kept answers per process (a list is about 16 KiB); the least recently asked go first
 # A kept answer is read again between 3/4 and 5/4 of this after it was read, each at a moment of its own: answers
@@ -73,11 +75,27 @@ def keepable(response: Response) -> bool:
     )
 
 
+class Changes(Protocol):
+    """What the database says of a workspace's changes (storage/changes.py: ChangeWatch)."""
+
+    def generation(self, workspace: str) -> Hashable | None: ...
+
+    def changed(self, workspace: str) -> None: ...
+
+
 class AnswerCache:
-    def __init__(self, generation: Callable[[], Hashable | None], *, max_answers: int = MAX_ANSWERS) -> None:
-        self.generation = generation
+    def __init__(self, changes: Changes, *, max_answers: int = MAX_ANSWERS) -> None:
+        self._changes = changes
         self._max = max_answers
         self._kept: OrderedDict[AnswerKey, _Kept] = OrderedDict()
+
+    def generation(self, key: AnswerKey) -> Hashable | None:
+        """The generation of the data the answer for `key` reads; None: do not keep it."""
+        return self._changes.generation(_tag(key.actor))
+
+    def changed(self, actor: Actor) -> None:
+        """The actor's command has committed: their workspace's kept answers are out of date."""
+        self._changes.changed(_tag(actor))
 
     def get(self, key: AnswerKey, generation: Hashable, now: datetime) -> Response | None:
         kept = self._kept.get(key)
@@ -97,3 +115,7 @@ class AnswerCache:
 
     def __len__(self) -> int:
         return len(self._kept)
+
+
+def _tag(actor: Actor) -> str:
+    return workspace_tag(actor.platform.value, actor.workspace_id)

@@ -25,6 +25,7 @@ from bot.views import messages
 from bot.views.actions import BadPayload
 from bot.views.cards import Card, Response
 from bot.views.dashboard import dashboard_cards
+from storage.changes import announced_by_caller
 from storage.coaching import reschedule
 from storage.repository import WorkspaceRepository, find_identity, get_or_create_workspace
 from storage.types import utcnow
@@ -73,8 +74,15 @@ class OkrBot:
             self.telemetry.command_finished(command_name(invocation), outcome, time.perf_counter() - started)
 
     async def _kept_or_answer(self, invocation: Invocation) -> Response:
-        key = read_only_key(invocation) if self.answers is not None else None
-        return await self._kept(key, lambda: self._answer(invocation))
+        if self.answers is None:
+            return await self._answer(invocation)
+        key = read_only_key(invocation)
+        if key is not None:
+            return await self._kept(key, lambda: self._answer(invocation))
+        response = await self._answer(invocation)
+        # Committed by now: the person's next read, on this instance, already sees what they did.
+        self.answers.changed(invocation.actor)
+        return response
 
     async def _kept(self, key: AnswerKey | None, read: Callable[[], Awaitable[Response]]) -> Response:
         """The kept answer for `key` while the data has not changed; else `read()` it (and keep it)."""
@@ -82,7 +90,7 @@ class OkrBot:
         if key is None or answers is None:
             return await read()
         # Read before the answer's transaction: a change committing meanwhile leaves the answer tagged as older.
-        generation = answers.generation()
+        generation = answers.generation(key)
         if generation is None:
             return await read()
         now = self.clock()
@@ -96,6 +104,7 @@ class OkrBot:
 
     async def _answer(self, invocation: Invocation) -> Response:
         async with self.sessions() as session, session.begin():
+            await announced_by_caller(session)
             ctx = await self._context(session, invocation)
             response = await self._dispatch(ctx, invocation)
             for hook in self.event_hooks:
@@ -128,6 +137,7 @@ class OkrBot:
 
     async def _dashboard(self, actor: Actor) -> Response:
         async with self.sessions() as session, session.begin():
+            await announced_by_caller(session)
             ctx = await self._context(
                 session,
                 Invocation(actor, ConversationRef(actor.platform, actor.workspace_id, ""), CommandText("")),

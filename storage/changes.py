@@ -1,18 +1,21 @@
 """Has anything in the database changed? What lets the core keep read-only answers (bot/answers.py).
 
-`generation()` returns a value that is different after any change was committed, by this process or by any
-other, and None whenever it cannot vouch for that; then nothing may be kept. It is read before an answer's
-transaction starts and stored with the answer, so an answer read while a change was committing is tagged with
-the generation from before that change, and is dropped as soon as the change is seen.
+`generation(workspace)` returns a value that is different after any change to that workspace's data was committed,
+by this process or by any other, and None whenever it cannot vouch for that; then nothing may be kept. It is read
+before an answer's transaction starts and stored with the answer, so an answer read while a change was committing
+is tagged with the generation from before that change, and is dropped as soon as the change is seen. Workspaces
+are named by `workspace_tag`: "slack:T0123".
 
 - SQLite: `PRAGMA data_version` on a connection of our own, which changes whenever another connection, this
-  process's pool or another process, commits a change. It reads the WAL index in shared memory: microseconds,
-  no thread hop, no lock.
-- PostgreSQL: a counter that this process's pool bumps when a connection that wrote (to any table but
-  UNWATCHED_TABLES) and committed comes back (after the commit, never before), plus one that LISTEN bumps: migration 0006 has a statement-level trigger on
-  every table but the outbox NOTIFY `okrbot_changes`, which PostgreSQL delivers on commit, to every instance.
-  Another instance's change is seen when its notice arrives (milliseconds); while the listening connection is
-  down, generation() is None.
+  process's pool or another process, commits a change, to any workspace. It reads the WAL index in shared memory:
+  microseconds, no thread hop, no lock. SQLite serves one process and a few workspaces: one generation for all.
+- PostgreSQL, by workspace: migration 0006's triggers NOTIFY `okrbot_changes` with the workspaces each statement
+  touched, which PostgreSQL delivers on commit to every instance, this one included; LISTEN counts them. Another
+  instance's change is seen when its notice arrives (milliseconds); while the listening connection is down,
+  generation() is None. The bot does not wait for its own notices: after a command it calls `changed(workspace)`
+  (its sessions are marked with `announced_by_caller`), so the person's next read already sees what they did.
+  Any other write this process commits (the jobs, tools) counts for every workspace as soon as its connection is
+  back in the pool, after the commit, never before.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+from collections import Counter
 from collections.abc import Hashable
 from typing import Any, Protocol
 
@@ -29,6 +33,7 @@ from sqlalchemy.engine import Connection, ExecutionContext
 from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +56,24 @@ UNWATCHED_TABLES = frozenset(
 )
 _WROTE = "okrbot_wrote"  # in a pooled connection's info: a write ran in the transaction now open
 _COMMITTED = "okrbot_committed"  # ... and a transaction that wrote committed since the connection was taken
+_ANNOUNCED = "okrbot_announced"  # ... and whoever holds the connection announces its changes itself
+
+
+def workspace_tag(platform: str, external_id: str) -> str:
+    """A workspace as the triggers' notices name it."""
+    return f"{platform}:{external_id}"
+
+
+async def announced_by_caller(session: AsyncSession) -> None:
+    """The caller says which workspace this session's writes changed (`ChangeWatch.changed`), after its commit:
+    leave them out of the count that stands for every workspace."""
+    (await session.connection()).info[_ANNOUNCED] = True
 
 
 class ChangeWatch(Protocol):
-    def generation(self) -> Hashable | None: ...
+    def generation(self, workspace: str) -> Hashable | None: ...
+
+    def changed(self, workspace: str) -> None: ...
 
     async def start(self) -> None: ...
 
@@ -71,8 +90,11 @@ def watch_changes(engine: AsyncEngine) -> ChangeWatch:
 
 
 class NothingKept:
-    def generation(self) -> Hashable | None:
+    def generation(self, workspace: str) -> Hashable | None:
         return None
+
+    def changed(self, workspace: str) -> None:
+        pass
 
     async def start(self) -> None:
         pass
@@ -94,7 +116,7 @@ class SqliteDataVersion:
         except sqlite3.Error as error:
             log.warning("cannot watch %s for changes (%s); answers are not kept", self._path, error)
 
-    def generation(self) -> Hashable | None:
+    def generation(self, workspace: str) -> Hashable | None:
         if self._connection is None:
             return None
         try:
@@ -102,6 +124,9 @@ class SqliteDataVersion:
         except sqlite3.Error:
             return None
         return int(row[0])
+
+    def changed(self, workspace: str) -> None:
+        pass  # data_version has seen it already
 
     async def close(self) -> None:
         if self._connection is not None:
@@ -113,29 +138,36 @@ class PostgresChanges:
     def __init__(self, engine: AsyncEngine, *, reconnect_after: float = RECONNECT_AFTER) -> None:
         self._engine = engine
         self._reconnect_after = reconnect_after
-        self._committed_here = 0
-        self._notices = 0
+        self._everywhere = 0  # this process's other writes, and TRUNCATEs: every workspace
+        self._here: Counter[str] = Counter()  # the bot's own changes, by workspace
+        self._noticed_in: Counter[str] = Counter()  # notices, by workspace
         self._listening: AsyncConnection | None = None
         self._pid: int | None = None
         self._task: asyncio.Task[None] | None = None
-        count_committed_writes(engine, self._bump)
+        count_committed_writes(engine, self._bump_everywhere)
 
-    def _bump(self) -> None:
-        self._committed_here += 1
+    def _bump_everywhere(self) -> None:
+        self._everywhere += 1
 
-    def _noticed(self, *_: Any) -> None:
-        self._notices += 1
+    def _noticed(self, connection: Any, pid: int, channel: str, payload: str) -> None:
+        if payload:
+            self._noticed_in[payload] += 1
+        else:
+            self._everywhere += 1
+
+    def changed(self, workspace: str) -> None:
+        self._here[workspace] += 1
 
     @property
     def listening_pid(self) -> int | None:
         """The server process of the listening connection (for tests that cut it)."""
         return self._pid
 
-    def generation(self) -> Hashable | None:
+    def generation(self, workspace: str) -> Hashable | None:
         if self._listening is None:
             return None
         # id(): a new listening connection starts afresh, whatever was missed while none was listening.
-        return (self._committed_here, self._notices, id(self._listening))
+        return (self._everywhere, self._here[workspace], self._noticed_in[workspace], id(self._listening))
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen_forever(), name="okrbot-listen-changes")
@@ -177,7 +209,8 @@ class PostgresChanges:
 
 
 def count_committed_writes(engine: AsyncEngine, bump: Any) -> None:
-    """Call `bump()` each time a pooled connection that committed a write goes back to the pool.
+    """Call `bump()` each time a pooled connection that committed a write goes back to the pool, unless its
+    session was `announced_by_caller`.
 
     Back in the pool means the COMMIT has completed: bumping at the COMMIT itself would let an answer read
     just before it be tagged with the new generation, and kept."""
@@ -206,7 +239,8 @@ def count_committed_writes(engine: AsyncEngine, bump: Any) -> None:
         conn.info.pop(_WROTE, None)
 
     def on_checkin(dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
-        if record.info.pop(_COMMITTED, False):
+        announced = record.info.pop(_ANNOUNCED, False)
+        if record.info.pop(_COMMITTED, False) and not announced:
             bump()
 
     event.listen(sync_engine, "after_cursor_execute", after_execute)

@@ -117,7 +117,7 @@ async def okr(engine: AsyncEngine) -> AsyncIterator[Harness]:
         session_factory(engine),
         clock=lambda: clock[0],
         event_hooks=[record],
-        answers=AnswerCache(changes.generation),
+        answers=AnswerCache(changes),
     )
     harness = Harness(bot, engine, clock)
     yield harness

@@ -8,10 +8,11 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from bot.answers import AnswerCache, AnswerKey
+from bot.answers import AnswerCache, AnswerKey, dashboard_key
 from bot.domain.enums import Platform
 from bot.invocation import Actor, ConversationRef
 from bot.views.cards import Response
@@ -38,8 +39,9 @@ async def listening(harness: Harness) -> None:
     """PostgreSQL keeps answers only once its change listener is connected (a moment after start)."""
     answers = harness.bot.answers
     assert answers is not None
+    maya = harness.actor("maya", admin=None, workspace="acme", platform=Platform.CONSOLE)
     for _ in range(500):
-        if answers.generation() is not None:
+        if answers.generation(dashboard_key(maya)) is not None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError("the change watch never vouched for the database")
@@ -100,6 +102,20 @@ async def test_a_dashboard_is_kept_until_a_check_in_changes_it(company: Harness)
     assert shown(after) != shown(first)  # O1's progress, and the check-ins due
 
 
+async def test_another_workspaces_change_leaves_the_kept_answers_be(company: Harness) -> None:
+    if company.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has one generation for every workspace (data_version)")
+    await listening(company)
+    await company.ok("new Globex's own objective", workspace="globex")
+    await asyncio.sleep(0.2)  # its notices are in
+    first = await company.say("list all")
+    await company.ok("new Another objective at Globex", workspace="globex")
+    await asyncio.sleep(0.2)
+    with statements(company) as sql:
+        again = await company.say("list all")
+    assert sql == [] and again is first
+
+
 async def test_answers_are_kept_per_person(company: Harness) -> None:
     await listening(company)
     mine = await company.say("list")
@@ -131,7 +147,14 @@ async def test_a_kept_answer_is_read_again_after_about_a_minute(company: Harness
 
 
 def test_the_least_recently_asked_answer_goes_first_when_full() -> None:
-    cache = AnswerCache(lambda: 1, max_answers=2)
+    class Unchanging:
+        def generation(self, workspace: str) -> int:
+            return 1
+
+        def changed(self, workspace: str) -> None:
+            pass
+
+    cache = AnswerCache(Unchanging(), max_answers=2)
     keys = [
         AnswerKey(
             Actor(Platform.CONSOLE, "acme", who, who), ConversationRef(Platform.CONSOLE, "acme", "c"), "list"

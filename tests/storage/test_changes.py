@@ -11,8 +11,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.changes import UNWATCHED_TABLES, ChangeWatch, NothingKept, PostgresChanges, watch_changes
-from storage.engine import create_engine
+from storage.changes import (
+    UNWATCHED_TABLES,
+    ChangeWatch,
+    NothingKept,
+    PostgresChanges,
+    announced_by_caller,
+    watch_changes,
+    workspace_tag,
+)
+from storage.engine import create_engine, session_factory
 from storage.tables import Outbox, Workspace
 from storage.types import utcnow
 
@@ -28,9 +36,12 @@ async def eventually(condition: Callable[[], bool], within: float = 5.0) -> None
 async def watch(engine: AsyncEngine) -> AsyncIterator[ChangeWatch]:
     changes = watch_changes(engine)
     await changes.start()
-    await eventually(lambda: changes.generation() is not None)  # PostgreSQL: once it listens
+    await eventually(lambda: changes.generation(ACME) is not None)  # PostgreSQL: once it listens
     yield changes
     await changes.close()
+
+
+ACME = workspace_tag("console", "acme")
 
 
 def _workspace(name: str) -> dict[str, Any]:
@@ -46,14 +57,14 @@ def _workspace(name: str) -> dict[str, Any]:
 
 
 async def test_a_committed_write_moves_the_generation(engine: AsyncEngine, watch: ChangeWatch) -> None:
-    before = watch.generation()
+    before = watch.generation(ACME)
     async with engine.begin() as connection:
         await connection.execute(sa.insert(Workspace), [_workspace("acme")])
-    assert watch.generation() != before  # at once: this process's own write
+    assert watch.generation(ACME) != before  # at once: this process's own write
 
 
 async def test_reads_and_rolled_back_writes_leave_it(engine: AsyncEngine, watch: ChangeWatch) -> None:
-    before = watch.generation()
+    before = watch.generation(ACME)
     async with engine.connect() as connection:
         await connection.execute(sa.select(Workspace))
         await connection.commit()
@@ -61,7 +72,7 @@ async def test_reads_and_rolled_back_writes_leave_it(engine: AsyncEngine, watch:
         await connection.execute(sa.insert(Workspace), [_workspace("acme")])
         await connection.rollback()
     await asyncio.sleep(0.2)  # a notice, were there one, would be in by now
-    assert watch.generation() == before
+    assert watch.generation(ACME) == before
 
 
 async def test_postgres_ignores_what_only_the_plumbing_writes(postgres_url: str) -> None:
@@ -72,46 +83,78 @@ async def test_postgres_ignores_what_only_the_plumbing_writes(postgres_url: str)
     changes = PostgresChanges(engine)
     await changes.start()
     try:
-        await eventually(lambda: changes.generation() is not None)
+        await eventually(lambda: changes.generation(ACME) is not None)
         async with engine.begin() as connection:
             await connection.execute(sa.insert(Workspace), [_workspace("acme")])
-        await eventually(lambda: changes.generation() is not None)
+        await eventually(lambda: changes.generation(ACME) is not None)
         await asyncio.sleep(0.2)  # the workspace's notice is in
-        before = changes.generation()
+        before = changes.generation(ACME)
         async with engine.begin() as connection:  # what the sender does all through a fan-out
             await connection.execute(sa.delete(Outbox).where(Outbox.status == "sent"))
             await connection.execute(sa.update(Outbox).where(Outbox.id == -1).values(attempts=1))
         await asyncio.sleep(0.2)
-        assert changes.generation() == before
+        assert changes.generation(ACME) == before
     finally:
         await changes.close()
         await engine.dispose()
 
 
 async def test_another_instances_write_is_heard(database_url: str, watch: ChangeWatch) -> None:
-    before: Hashable | None = watch.generation()
+    before: Hashable | None = watch.generation("console:elsewhere")
     other = create_engine(database_url)  # another process's pool: nothing of this one's sees it write
     try:
         async with other.begin() as connection:
             await connection.execute(sa.insert(Workspace), [_workspace("elsewhere")])
     finally:
         await other.dispose()
-    await eventually(lambda: watch.generation() not in (before, None))
+    await eventually(lambda: watch.generation("console:elsewhere") not in (before, None))
+
+
+async def test_postgres_tells_workspaces_apart(postgres_url: str) -> None:
+    from storage import migrate
+
+    await migrate.upgrade(postgres_url)
+    engine = create_engine(postgres_url)
+    changes = PostgresChanges(engine)
+    await changes.start()
+    sessions = session_factory(engine)
+    globex = workspace_tag("console", "globex")
+    try:
+        await eventually(lambda: changes.generation(ACME) is not None)
+        acme_before, globex_before = changes.generation(ACME), changes.generation(globex)
+        async with sessions() as session, session.begin():
+            await announced_by_caller(session)  # as the bot's own sessions are
+            await session.execute(sa.insert(Workspace), [_workspace("acme"), _workspace("globex")])
+        await eventually(lambda: changes.generation(ACME) != acme_before)  # both noticed
+        await eventually(lambda: changes.generation(globex) != globex_before)
+        acme_before, globex_before = changes.generation(ACME), changes.generation(globex)
+
+        async with sessions() as session, session.begin():
+            await announced_by_caller(session)
+            await session.execute(
+                sa.update(Workspace).where(Workspace.external_id == "acme").values(name="Acme")
+            )
+        await eventually(lambda: changes.generation(ACME) != acme_before)  # by its notice
+        changes.changed(ACME)  # the bot says so itself, without waiting for the notice
+        assert changes.generation(globex) == globex_before
+    finally:
+        await changes.close()
+        await engine.dispose()
 
 
 async def test_without_its_listener_postgres_vouches_for_nothing(postgres_url: str) -> None:
     engine = create_engine(postgres_url)
     changes = PostgresChanges(engine, reconnect_after=0.05)
     try:
-        assert changes.generation() is None  # not listening yet
+        assert changes.generation(ACME) is None  # not listening yet
         await changes.start()
-        await eventually(lambda: changes.generation() is not None)
-        first = changes.generation()
+        await eventually(lambda: changes.generation(ACME) is not None)
+        first = changes.generation(ACME)
         async with engine.begin() as connection:
             await connection.execute(sa.select(sa.func.pg_terminate_backend(changes.listening_pid)))
-        await eventually(lambda: changes.generation() is None, within=2)
-        await eventually(lambda: changes.generation() is not None)
-        assert changes.generation() != first  # what was kept before the cut counts for nothing after it
+        await eventually(lambda: changes.generation(ACME) is None, within=2)
+        await eventually(lambda: changes.generation(ACME) is not None)
+        assert changes.generation(ACME) != first  # what was kept before the cut counts for nothing after it
     finally:
         await changes.close()
         await engine.dispose()
@@ -127,12 +170,13 @@ async def test_every_table_an_answer_can_show_tells_of_its_changes(postgres_url:
             tables = set((await connection.execute(sa.text(
                 "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
             ))).scalars())  # fmt: skip
-            watched = set((await connection.execute(sa.text(
-                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                "WHERE t.tgname = 'okrbot_changes'"
-            ))).scalars())  # fmt: skip
+            triggers = (await connection.execute(sa.text(
+                "SELECT c.relname, count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname LIKE 'okrbot_changes_%' GROUP BY c.relname"
+            ))).all()  # fmt: skip
     finally:
         await engine.dispose()
+    watched = {table for table, count in triggers if count == 4}  # insert, update, delete, truncate
     # Only the platforms' plumbing goes unwatched: a new table an answer shows needs the trigger (see 0006).
     assert tables - watched == UNWATCHED_TABLES
 
@@ -149,6 +193,6 @@ async def test_an_sqlite_file_it_cannot_open_keeps_nothing(tmp_path: Path) -> No
     engine = create_engine(f"sqlite:///{tmp_path / 'no such folder' / 'okr.db'}")
     changes = watch_changes(engine)
     await changes.start()  # a warning, not a crash: the bot still answers, afresh
-    assert changes.generation() is None
+    assert changes.generation(ACME) is None
     await changes.close()
     await engine.dispose()

@@ -1,7 +1,8 @@
 """PostgreSQL tells every bot instance when OKR data changed (storage/changes.py keeps answers by it).
 
-A statement-level trigger on each table whose rows can show in an answer runs NOTIFY okrbot_changes; PostgreSQL
-delivers it when the transaction commits (and not at all when it rolls back), once per transaction. The tables
+Statement-level triggers on each table whose rows can show in an answer NOTIFY okrbot_changes with the workspaces
+the statement touched ("slack:T0123"; empty for a TRUNCATE: all of them). PostgreSQL delivers the notices when the
+transaction commits (and not at all when it rolls back), each distinct one once. The tables
 only the platforms' plumbing writes (outbox, receipts, installations, conversation references) have none: they
 are busy, and no answer shows them. SQLite needs nothing: `PRAGMA data_version` tells the same.
 
@@ -37,12 +38,37 @@ UNWATCHED = frozenset(
 
 NOTIFY_FUNCTION = """
 CREATE OR REPLACE FUNCTION okrbot_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    changed text;
 BEGIN
-    PERFORM pg_notify('okrbot_changes', '');
+    IF TG_OP = 'TRUNCATE' THEN
+        PERFORM pg_notify('okrbot_changes', '');  -- every workspace
+        RETURN NULL;
+    END IF;
+    -- One notice per workspace the statement touched, named as the bot's answers know it: platform:external id.
+    -- The workspace table's own rows name themselves (a deleted one can no longer be joined).
+    IF TG_TABLE_NAME = 'workspace' THEN
+        FOR changed IN SELECT DISTINCT c.platform::text || ':' || c.external_id FROM changed_rows c LOOP
+            PERFORM pg_notify('okrbot_changes', changed);
+        END LOOP;
+    ELSE
+        FOR changed IN SELECT DISTINCT w.platform::text || ':' || w.external_id
+                FROM changed_rows c JOIN workspace w ON w.id = c.workspace_id LOOP
+            PERFORM pg_notify('okrbot_changes', changed);
+        END LOOP;
+    END IF;
     RETURN NULL;
 END;
 $$
 """
+
+# A trigger with a transition table takes one event only.
+_TRIGGERS = (
+    ("insert", "INSERT", "REFERENCING NEW TABLE AS changed_rows"),
+    ("update", "UPDATE", "REFERENCING NEW TABLE AS changed_rows"),
+    ("delete", "DELETE", "REFERENCING OLD TABLE AS changed_rows"),
+    ("truncate", "TRUNCATE", ""),
+)
 
 
 def _watched() -> list[str]:
@@ -54,15 +80,17 @@ def upgrade() -> None:
         return
     op.execute(NOTIFY_FUNCTION)
     for table in _watched():
-        op.execute(
-            f"CREATE TRIGGER okrbot_changes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION okrbot_notify_change()"
-        )
+        for name, event, transition in _TRIGGERS:
+            op.execute(
+                f"CREATE TRIGGER okrbot_changes_{name} AFTER {event} ON {table} {transition} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION okrbot_notify_change()"
+            )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     for table in _watched():
-        op.execute(f"DROP TRIGGER IF EXISTS okrbot_changes ON {table}")
+        for name, _, _ in _TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS okrbot_changes_{name} ON {table}")
     op.execute("DROP FUNCTION IF EXISTS okrbot_notify_change()")
