@@ -14,6 +14,7 @@ aiohttp alone would stop listening before on_shutdown and wait up to 60 s for re
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Sequence
@@ -193,6 +194,10 @@ async def serve(
     loop = asyncio.get_running_loop()
     runner = _OnShutdownFirst(app, handle_signals=False, shutdown_timeout=IN_FLIGHT_WITHIN)
     await runner.setup()  # on_startup: the platforms connect, the clock and the sender start
+    # Everything loaded so far (modules, SQLAlchemy's and the SDKs' tables) lives as long as the process: out of
+    # the collector's sight, a full collection walks only what requests made since, and no longer stalls every
+    # request in flight for 100-150 ms (measured at 800 req/s).
+    gc.freeze()
     stopping = asyncio.Event()
     try:
         site = web.TCPSite(runner, host, port)
