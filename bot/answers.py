@@ -15,14 +15,13 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from bot.commands import types as c
 from bot.commands.grammar import parse
 from bot.commands.types import UsageError
 from bot.invocation import Actor, CommandText, ConversationRef, Invocation
 from bot.views.cards import Response, Visibility
-from storage.changes import workspace_tag
+from storage.changes import ChangeWatch, workspace_tag
 
 MAX_ANSWERS = 2_000  # kept answers per process (a list is about 16 KiB); the least recently asked go first
 # A kept answer is read again between 3/4 and 5/4 of this after it was read, each at a moment of its own: answers
@@ -75,16 +74,8 @@ def keepable(response: Response) -> bool:
     )
 
 
-class Changes(Protocol):
-    """What the database says of a workspace's changes (storage/changes.py: ChangeWatch)."""
-
-    def generation(self, workspace: str) -> Hashable | None: ...
-
-    def changed(self, workspace: str) -> None: ...
-
-
 class AnswerCache:
-    def __init__(self, changes: Changes, *, max_answers: int = MAX_ANSWERS) -> None:
+    def __init__(self, changes: ChangeWatch, *, max_answers: int = MAX_ANSWERS) -> None:
         self._changes = changes
         self._max = max_answers
         self._kept: OrderedDict[AnswerKey, _Kept] = OrderedDict()

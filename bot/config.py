@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     # False: `okrbot serve` only serves requests, and a separate `okrbot worker` runs the clock and the sender
     # (a deployment that scales its web processes apart from its one or two workers).
     okrbot_run_jobs: bool = True
-    # Keep answers to read-only commands (`okr list`, `okr show`) until the database changes (bot/answers.py).
+    # Keep answers to read-only commands and dashboards until their workspace's data changes (bot/answers.py).
     okrbot_keep_answers: bool = True
 
     # Slack: a single workspace (bot token + signing secret), many through OAuth (client id + secret +

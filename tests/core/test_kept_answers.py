@@ -16,6 +16,7 @@ from bot.answers import AnswerCache, AnswerKey, dashboard_key
 from bot.domain.enums import Platform
 from bot.invocation import Actor, ConversationRef
 from bot.views.cards import Response
+from storage.changes import NothingKept
 from storage.engine import create_engine
 from tests.harness import NOW, Harness
 
@@ -147,14 +148,7 @@ async def test_a_kept_answer_is_read_again_after_about_a_minute(company: Harness
 
 
 def test_the_least_recently_asked_answer_goes_first_when_full() -> None:
-    class Unchanging:
-        def generation(self, workspace: str) -> int:
-            return 1
-
-        def changed(self, workspace: str) -> None:
-            pass
-
-    cache = AnswerCache(Unchanging(), max_answers=2)
+    cache = AnswerCache(NothingKept(), max_answers=2)  # get and put are given their generation
     keys = [
         AnswerKey(
             Actor(Platform.CONSOLE, "acme", who, who), ConversationRef(Platform.CONSOLE, "acme", "c"), "list"
