@@ -26,6 +26,7 @@ import logging
 import sqlite3
 from collections import Counter
 from collections.abc import Hashable
+from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import event
@@ -106,13 +107,15 @@ class NothingKept:
 class SqliteDataVersion:
     def __init__(self, path: str) -> None:
         self._path = path
+        # as_uri() escapes what a URI would read otherwise: a "#" in the file name would open (and create,
+        # read-write) a different, truncated file.
+        self._uri = f"{Path(path).absolute().as_uri()}?mode=ro"
         self._connection: sqlite3.Connection | None = None
 
     async def start(self) -> None:
         # Read-only, and never waiting for a lock: a busy moment means "cannot tell", not a stalled event loop.
-        uri = f"file:{self._path}?mode=ro"
         try:
-            self._connection = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
+            self._connection = sqlite3.connect(self._uri, uri=True, timeout=0, isolation_level=None)
         except sqlite3.Error as error:
             log.warning("cannot watch %s for changes (%s); answers are not kept", self._path, error)
 

@@ -196,3 +196,27 @@ async def test_an_sqlite_file_it_cannot_open_keeps_nothing(tmp_path: Path) -> No
     assert changes.generation(ACME) is None
     await changes.close()
     await engine.dispose()
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(("-wal", "-shm")))
+
+
+async def test_an_sqlite_file_name_a_uri_would_misread_is_watched_as_named(tmp_path: Path) -> None:
+    from storage import migrate
+
+    url = f"sqlite:///{tmp_path / 'okr #1.db'}"
+    await migrate.upgrade(url)
+    engine = create_engine(url)
+    changes = watch_changes(engine)
+    await changes.start()
+    try:
+        before = changes.generation(ACME)
+        assert before is not None
+        async with engine.begin() as connection:
+            await connection.execute(sa.insert(Workspace), [_workspace("acme")])
+        assert changes.generation(ACME) != before
+        assert _files(tmp_path) == ["okr #1.db"]  # nothing opened, or created, under a truncated name
+    finally:
+        await changes.close()
+        await engine.dispose()
