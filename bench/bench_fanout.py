@@ -2,14 +2,14 @@
 
     .venv/bin/python -m bench.bench_fanout [--database-url URL] [--workspaces 20] [--members 500]
         [--rate 20] [--sender-rate R] [--failure-rate 0.05] [--seed 1] [--tick-members 100000]
-        [--pool-size N --max-overflow M]
+        [--batch N] [--pool-size N --max-overflow M] [--skip fan-out|tick]
 
 1. Fan-out: `workspaces x members` check-in DMs enqueued at once and sent by one Sender through the real Slack
    adapter (adapters/slack/port.py SlackChatPort, slack_sdk's retry handlers, a bot token `xoxb-<team>` per
    workspace) to the fake Slack Web API on loopback in a process of its own (`python -m tests.fakes.slack_api
    --port P --rate 20 --failure-rate 0.05 --seed 1`: it takes each new xoxb- token as a workspace of its own,
-   allows `rate` chat.postMessage per second per workspace, 429 + Retry-After past it, and answers
-   `failure-rate` of calls with 429 or 500 at random). The sender's pace is set to the fake's rate (the
+   allows `rate` chat.postMessage in any sliding second per workspace, 429 + Retry-After past it, and answers
+   `failure-rate` of calls with 429 or 500 at random, before its rate counts them). The sender's pace is set to the fake's rate (the
    default OUTBOX_RATE_SLACK is 10/s, which could never reach the ideal). Prints the total time against the
    ideal the limit allows (each workspace's messages back to back at `rate`), the same counting the refused
    calls' slots too, and duplicates and losses as the fake saw them (/_fake/stats, /_fake/delivered).
@@ -78,6 +78,8 @@ async def _populate(engine: AsyncEngine, *, workspaces: int, members: int) -> No
             ],
         )
         ids = (await connection.execute(sa.text("SELECT id FROM workspace ORDER BY id"))).scalars().all()
+        if members == 0:
+            return
         await connection.execute(
             sa.insert(Member),
             [
@@ -199,7 +201,7 @@ async def fan_out(args: argparse.Namespace, folder: Path) -> None:
             rates={Platform.SLACK: args.sender_rate or args.rate},
             in_flight=args.in_flight,
             poll=0.2,
-            pace_headroom=args.pace_headroom,
+            batch=args.batch,
         )
         sender = Sender(sessions, {Platform.SLACK: port}, config=config)
 
@@ -335,12 +337,7 @@ async def main() -> None:
     parser.add_argument("--fake-port", type=int, default=0, help="the fake Slack's port (0: a free one)")
     parser.add_argument("--pool-size", type=int, help="PostgreSQL: connections kept (default 5)")
     parser.add_argument("--max-overflow", type=int, help="PostgreSQL: connections beyond (default 10)")
-    parser.add_argument(
-        "--pace-headroom",
-        type=float,
-        default=SenderConfig.pace_headroom,
-        help="share the pace keeps under the rate",
-    )
+    parser.add_argument("--batch", type=int, help="rows a lane claims at once (default: the sender's)")
     parser.add_argument("--tick-members", type=int, default=100_000)
     parser.add_argument("--skip", choices=["fan-out", "tick"], action="append", default=[])
     args = parser.parse_args()

@@ -40,10 +40,16 @@ class DeliveryFailed(Exception):
 
     `retryable` says whether trying again later may work (429, 5xx, timeouts) or never will (the channel is
     gone, the bot was removed). `retry_after` is the platform's own wait in seconds, when it gave one.
+    `turned_away`: the platform answered with a refusal (a 429 or a 5xx) rather than a result, so the call
+    most likely did not count against its rate limit (a 429 never does); the sender's pacer may let another
+    send have its place.
     """
 
-    def __init__(self, reason: str, *, retryable: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self, reason: str, *, retryable: bool, retry_after: float | None = None, turned_away: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
         self.retry_after = retry_after
+        self.turned_away = turned_away

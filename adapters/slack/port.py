@@ -146,4 +146,6 @@ def _failure(error: SlackApiError) -> DeliveryFailed:
         f"Slack said {code}",
         retryable=code not in PERMANENT,
         retry_after=float(retry_after) if retry_after else None,
+        # Slack's rate limiter or a failure of its own turned the call away (ok: false answers are results).
+        turned_away=error.response.status_code == 429 or error.response.status_code >= 500,
     )

@@ -3,16 +3,17 @@
 How a message goes out:
 1. A lane (one per workspace) claims a batch of due rows under a lease (storage/outbox.py: FOR UPDATE SKIP
    LOCKED on PostgreSQL), so no other sender, in this process or another, takes them while the lease runs.
-2. Each row waits for its slot (the workspace's pace), then goes to the platform's ChatPort.
+2. Each row waits for its turn in the workspace's window (bot/jobs/pacing.py: at most the platform's rate in
+   any second), then goes to the platform's ChatPort.
 3. Only when the port returned is the row marked sent, with the message's reference (for later updates).
    A retryable refusal (429, 5xx) or a timeout puts it back with exponential backoff and jitter, never sooner
-   than Retry-After; after `max_attempts` tries, or a refusal no retry will change, it is set aside as failed
-   with a log line naming it.
+   than Retry-After, and the lane claims it again the moment it is due; after `max_attempts` tries, or a
+   refusal no retry will change, it is set aside as failed with a log line naming it.
 A sender that dies leaves rows claimed: their leases run out and any sender takes them again. The window for
 a duplicate is the one no outbox can close: the platform took a message but the sender died (or timed out)
 before recording it.
 
-Lanes run in parallel across workspaces; within one, sends are paced by the platform's rate, with a few in
+Lanes run in parallel across workspaces; within one, sends are paced by the platform's rate, with several in
 flight at once so that the platform's latency does not lower the rate. With several senders on one database
 (one per `okrbot serve` instance), a workspace belongs to one sender while it holds live claims there
 (storage/outbox.py: claim), so the pace holds for all of them together.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import heapq
 import logging
 import os
 import random
@@ -31,6 +33,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -39,7 +42,7 @@ from bot.config import Settings
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
 from bot.jobs.cardjson import card_from_json
-from bot.jobs.pacing import Clock, Pacer, Sleep
+from bot.jobs.pacing import Clock, Pacer, Sleep, Turn, Window
 from bot.jobs.retry import retry_delay
 from bot.ports import ChatPort, DeliveryFailed, MessageRef, Recipient
 from bot.telemetry import NO_TELEMETRY, SendResult, Telemetry
@@ -81,10 +84,6 @@ class SenderConfig:
     backoff_cap: float = 900.0
     update_wait: float = 2.0  # seconds an update waits, at least, for the message it changes to be sent
     record_every: float = 0.02  # seconds sends wait to be recorded together (in one transaction)
-    # The pace keeps this share under the rate: a send reaches the platform a little before or after its slot
-    # (a busy event loop, the way there), and at exactly the rate one landing early is the call too many in
-    # the platform's one-second window; that 429 costs a retry, far more than 2% of the pace.
-    pace_headroom: float = 0.02
     poll: float = 2.0  # seconds between looks at the outbox when nothing woke the sender
     batch: int | None = (
         None  # rows claimed at once per workspace; None: what the pace sends in a quarter lease
@@ -140,8 +139,35 @@ class _Countdown:
             if self._left <= 0:
                 self._done.set()
 
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
     async def wait(self) -> None:
         await self._done.wait()
+
+
+@dataclass
+class _LaneRun:
+    """What the batches of one run of a lane share."""
+
+    lane: Lane
+    port: ChatPort
+    in_flight: asyncio.Semaphore
+    retries_due: list[datetime] = field(default_factory=list)  # a heap: when this run's retries come due
+    retried: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def retry_at(self, due: datetime) -> None:
+        heapq.heappush(self.retries_due, due)
+        self.retried.set()
+
+    def take_due(self, now: datetime) -> int:
+        """How many retries are due by `now`, forgetting them."""
+        due = 0
+        while self.retries_due and self.retries_due[0] <= now:
+            heapq.heappop(self.retries_due)
+            due += 1
+        return due
 
 
 def default_sender_name() -> str:
@@ -170,7 +196,9 @@ class Sender:
         self._platform_of: dict[int, Platform] = {}  # workspace id -> platform, for telemetry's labels
         self._clock = clock
         self._rng = rng or random.Random()
+        self._sleep = sleep
         self._pacer = Pacer(clock=clock, sleep=sleep)
+        self._windows = {platform: Window.for_rate(rate) for platform, rate in self.config.rates.items()}
         self._parallel = asyncio.Semaphore(self.config.parallel_workspaces)
         self._lanes: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
@@ -271,17 +299,23 @@ class Sender:
         """Claim and send a workspace's due rows until none is left.
 
         `pass_at`: a one-off pass (send_due) sends rows due by then, each at most once (ids only go up), a batch
-        after the other. Otherwise rows are due by the clock, retries come back into the lane when their time
-        comes, and the next batch is claimed as soon as the last row of this one got its slot, so that the
-        lane never idles between batches (the in-flight limit is the lane's, across batches).
+        after the other. Otherwise rows are due by the clock, and the next batch is claimed as soon as the last
+        row of this one got its slot, so that the lane never idles between batches (the in-flight limit is the
+        lane's, across batches). A retry is claimed the moment it comes due, in a small batch of its own that
+        goes out alongside: waiting for the next full batch would hold it back by seconds, and a message
+        refused a few times in a row would finish the fan-out seconds after the rest.
         """
-        port = self.ports[lane.platform]
+        run = _LaneRun(lane, self.ports[lane.platform], asyncio.Semaphore(self.config.in_flight))
         self._platform_of[lane.workspace_id] = lane.platform
-        in_flight = asyncio.Semaphore(self.config.in_flight)
+        full = self.config.batch_for(lane.platform)
         batches: list[asyncio.Task[list[int]]] = []
         async with self._parallel:
             try:
                 after_id = 0
+                # The first claim is a window's worth, so that the lane's sends start after a small claim (on
+                # SQLite the lanes' claims queue for the one writer); the full ones follow while it goes out.
+                limit, retries_only = min(self._windows[lane.platform].sends, full), False
+                latest: tuple[asyncio.Task[list[int]], _Countdown] | None = None
                 while not self._stopping:
                     now = self._clock()
                     until = now + timedelta(seconds=self.config.lease)
@@ -293,56 +327,123 @@ class Sender:
                             leases_end_by=now,
                             until=until,
                             sender=self.name,
-                            limit=self.config.batch_for(lane.platform),
+                            limit=limit,
                             after_id=after_id if pass_at is not None else 0,
                         )
                         members = [row.member_id for row in rows if row.member_id is not None]
                         users = await outbox.member_user_ids(session=session, member_ids=members)
-                    if not rows:
-                        return
-                    paced = _Countdown(len(rows))
-                    batch = asyncio.create_task(
-                        self._send_batch(
-                            lane, port, rows, users, lease_end=until, in_flight=in_flight, paced=paced
+                    batches = [task for task in batches if not task.done()]
+                    if rows:
+                        paced = _Countdown(len(rows))
+                        batch = asyncio.create_task(
+                            self._send_batch(run, rows, users, lease_end=until, paced=paced)
                         )
-                    )
-                    batches.append(batch)
+                        batches.append(batch)
+                        if not retries_only:
+                            latest = (batch, paced)
+                    elif not retries_only:
+                        latest = None  # nothing left to claim but retries
                     if pass_at is not None:
+                        if not rows:
+                            return
                         untried = await batch
                         after_id = (min(untried) - 1) if untried else (rows[-1].id or 0)
-                    else:
-                        all_paced = asyncio.create_task(paced.wait())
-                        await asyncio.wait([batch, all_paced], return_when=asyncio.FIRST_COMPLETED)
-                        all_paced.cancel()
+                        limit = full
+                        continue
+                    if latest is None and not batches:
+                        return
+                    limit, retries_only = await self._next_claim(run, latest, batches, full=full)
             finally:
                 await asyncio.gather(*batches, return_exceptions=True)
 
+    async def _next_claim(
+        self,
+        run: _LaneRun,
+        latest: tuple[asyncio.Task[list[int]], _Countdown] | None,
+        running: Sequence[asyncio.Task[list[int]]],
+        *,
+        full: int,
+    ) -> tuple[int, bool]:
+        """Wait for a reason to claim again; then how many rows, and whether only retries are due.
+
+        A full batch once the latest full one has had its slots (or, with nothing left but retries, once every
+        batch is done: the claim finds nothing and the lane ends); a few rows the moment retries come due.
+        """
+        if latest is not None:
+            batch, paced = latest
+            ready: asyncio.Future[Any] = asyncio.ensure_future(paced.wait())
+            waits: list[asyncio.Future[Any]] = [batch, ready]
+        else:
+            ready = asyncio.ensure_future(asyncio.wait(running))
+            waits = [ready]
+        retry = asyncio.ensure_future(self._retry_due(run))
+        try:
+            await asyncio.wait([*waits, retry], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ready.cancel()
+            retry.cancel()
+        due = run.take_due(self._clock())
+        if any(waiting.done() and not waiting.cancelled() for waiting in waits):
+            return full, False  # the claim takes the due retries first: ids go up, and theirs are older
+        return due, True
+
+    async def _retry_due(self, run: _LaneRun) -> None:
+        """Return once one of the lane's retries is due."""
+        while True:
+            run.retried.clear()
+            until = (run.retries_due[0] - self._clock()).total_seconds() if run.retries_due else None
+            if until is not None and until <= 0:
+                return
+            waits: list[asyncio.Future[Any]] = [asyncio.ensure_future(run.retried.wait())]
+            if until is not None:
+                waits.append(asyncio.ensure_future(self._sleep(until)))
+            try:
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for waiting in waits:
+                    waiting.cancel()
+
     async def _send_batch(
         self,
-        lane: Lane,
-        port: ChatPort,
+        run: _LaneRun,
         rows: Sequence[Outbox],
         users: Mapping[int, str],
         *,
         lease_end: datetime,
-        in_flight: asyncio.Semaphore,
         paced: _Countdown,
     ) -> list[int]:
-        """Send claimed rows in order, a few at a time; hand back (and return) the ids left untried."""
+        """Send claimed rows in order, a few at a time; hand back (and return) the ids left untried.
+
+        The rows wait for their turns in the window here, one at a time, rather than all at once in the
+        pacer's queue: so a small batch of retries claimed meanwhile takes turns with this one instead of
+        queueing behind the whole of it.
+        """
         untried: list[int] = []
         by_key: dict[str, asyncio.Task[None]] = {}
-
-        async def one(row: Outbox) -> None:
+        window = self._windows[run.lane.platform]
+        for position, row in enumerate(rows):
+            if self._stopping:  # the rest go back untried
+                untried += [later.id for later in rows[position:] if later.id is not None]
+                break
             try:
-                await self._send_row(lane, port, row, users, lease_end, by_key, untried, in_flight, paced)
+                send = await self._prepared(run, row, users, by_key)
+                if send is None:
+                    continue
+                turn = await self._pacer.turn(run.lane.workspace_id, window)
+                try:
+                    await run.in_flight.acquire()
+                except BaseException:
+                    turn.unused()  # the pacer outlives this lane: a lost turn would narrow its window for good
+                    raise
             except Exception:
-                # The database failed while recording the outcome: the lease brings the row back.
-                log.exception("outbox %s: could not record how sending went", row.key)
+                # The database failed while settling a row that cannot be sent: the lease brings it back.
+                log.exception("outbox %s: could not record why it cannot be sent", row.key)
+                continue
             finally:
                 paced.tick(row.id)
-
-        for row in rows:
-            by_key[row.key] = asyncio.create_task(one(row))
+            by_key[row.key] = asyncio.create_task(self._send_row(run, row, send, turn, lease_end, untried))
+        for row_id in untried:
+            paced.tick(row_id)
         await asyncio.gather(*by_key.values())
         if untried:
             async with self._writing() as session:
@@ -350,77 +451,92 @@ class Sender:
             self.totals.deferred += len(untried)
         return untried
 
-    async def _send_row(
+    async def _prepared(
         self,
-        lane: Lane,
-        port: ChatPort,
+        run: _LaneRun,
         row: Outbox,
         users: Mapping[int, str],
-        lease_end: datetime,
         by_key: Mapping[str, asyncio.Task[None]],
-        untried: list[int],
-        in_flight: asyncio.Semaphore,
-        paced: _Countdown,
-    ) -> None:
-        assert row.id is not None
+    ) -> Callable[[], Awaitable[MessageRef | None]] | None:
+        """The call that sends the row; None when the row was settled without one (failed, or put back)."""
+        lane, port = run.lane, run.port
         try:
             card = card_from_json(row.card)
         except ValueError as error:
             await self._fail(row, f"the stored card cannot be read: {error}", count_attempt=False)
-            return
-
-        send: Callable[[], Awaitable[MessageRef | None]]
+            return None
         match row.target_kind:
             case TargetKind.MEMBER:
                 user = users.get(row.member_id or 0)
                 if user is None:
                     await self._fail(row, f"member {row.member_id} no longer exists", count_attempt=False)
-                    return
+                    return None
                 recipient = Recipient(workspace_id=lane.external_id, user_id=user)
-                send = lambda: port.send_dm(recipient, card)  # noqa: E731
+                return lambda: port.send_dm(recipient, card)
             case TargetKind.CONVERSATION:
                 conversation = ConversationRef(
                     row.conversation_platform or lane.platform,
                     row.conversation_workspace or lane.external_id,
                     row.conversation_opaque or "",
                 )
-                send = lambda: port.post(conversation, card)  # noqa: E731
+                return lambda: port.post(conversation, card)
             case TargetKind.UPDATE:
                 original = await self._original(row, by_key)
                 if original is None:
-                    return
-                send = lambda: self._update(port, original, card)  # noqa: E731
+                    return None
+                return lambda: self._update(port, original, card)
 
-        # Only the platform call counts as in flight: recording its outcome waits for the database, and must not
-        # hold back the next send.
-        async with in_flight:
-            if self._stopping:
-                untried.append(row.id)
-                return
-            interval = (1.0 + self.config.pace_headroom) / self.config.rates[lane.platform]
-            await self._pacer.wait(lane.workspace_id, interval)
-            paced.tick(row.id)
-            if self._stopping or (lease_end - self._clock()).total_seconds() <= self.config.send_timeout:
-                untried.append(row.id)  # stopping; or it might be sent after another sender took it over
-                return
+    async def _send_row(
+        self,
+        run: _LaneRun,
+        row: Outbox,
+        send: Callable[[], Awaitable[MessageRef | None]],
+        turn: Turn,
+        lease_end: datetime,
+        untried: list[int],
+    ) -> None:
+        """Make the call the row's turn and in-flight place were taken for, and record how it went."""
+        assert row.id is not None
+        try:
+            # Only the platform call holds the in-flight place: recording its outcome waits for the database,
+            # and must not hold back the next send.
             try:
-                async with asyncio.timeout(self.config.send_timeout):
-                    ref = await send()
-            except DeliveryFailed as refused:
-                outcome: MessageRef | DeliveryFailed | None = refused
-            except TimeoutError:
-                outcome = DeliveryFailed(f"no answer within {self.config.send_timeout:g}s", retryable=True)
-            except Exception as error:  # an adapter's bug or an unexpected network error: retry, bounded
-                log.warning("outbox %s: the port raised %r", row.key, error)
-                outcome = DeliveryFailed(f"{type(error).__name__}: {error}", retryable=True)
+                if self._stopping or (lease_end - self._clock()).total_seconds() <= self.config.send_timeout:
+                    turn.unused()
+                    untried.append(row.id)  # stopping; or it might be sent after another sender took it over
+                    return
+                outcome = await self._call(row, send, turn)
+            finally:
+                turn.answered(self._clock())
+                run.in_flight.release()
+            if not isinstance(outcome, DeliveryFailed):
+                await self._sent(row, outcome)
+            elif outcome.retryable:
+                due = await self._retry(row, outcome.reason, outcome.retry_after)
+                if due is not None:
+                    run.retry_at(due)
             else:
-                outcome = ref
-        if not isinstance(outcome, DeliveryFailed):
-            await self._sent(row, outcome)
-        elif outcome.retryable:
-            await self._retry(row, outcome.reason, outcome.retry_after)
-        else:
-            await self._fail(row, outcome.reason, count_attempt=True)
+                await self._fail(row, outcome.reason, count_attempt=True)
+        except Exception:
+            # The database failed while recording the outcome: the lease brings the row back.
+            log.exception("outbox %s: could not record how sending went", row.key)
+
+    async def _call(
+        self, row: Outbox, send: Callable[[], Awaitable[MessageRef | None]], turn: Turn
+    ) -> MessageRef | DeliveryFailed | None:
+        """The platform's answer, or the failure that stands for it."""
+        try:
+            async with asyncio.timeout(self.config.send_timeout):
+                return await send()
+        except DeliveryFailed as refused:
+            if refused.turned_away:
+                turn.refused(self._clock())
+            return refused
+        except TimeoutError:
+            return DeliveryFailed(f"no answer within {self.config.send_timeout:g}s", retryable=True)
+        except Exception as error:  # an adapter's bug or an unexpected network error: retry, bounded
+            log.warning("outbox %s: the port raised %r", row.key, error)
+            return DeliveryFailed(f"{type(error).__name__}: {error}", retryable=True)
 
     async def _original(self, row: Outbox, by_key: Mapping[str, asyncio.Task[None]]) -> Outbox | None:
         """The sent message an update changes; None when the update must wait or cannot happen."""
@@ -505,11 +621,12 @@ class Sender:
                 for _, _, done in batch:
                     done.set_result(None)
 
-    async def _retry(self, row: Outbox, reason: str, retry_after: float | None) -> None:
+    async def _retry(self, row: Outbox, reason: str, retry_after: float | None) -> datetime | None:
+        """Put the row back for another try later: when; None when it was set aside instead."""
         attempts = row.attempts + 1
         if attempts >= self.config.max_attempts:
             await self._fail(row, f"gave up after {attempts} attempts: {reason}", count_attempt=True)
-            return
+            return None
         delay = retry_delay(
             attempts,
             base=self.config.backoff_base,
@@ -525,6 +642,7 @@ class Sender:
         self.totals.retried += 1
         self._observe(row, SendResult.RETRIED)
         log.info("outbox %s: try %d failed (%s); next in %.1fs", row.key, attempts, reason, delay)
+        return at
 
     async def _fail(self, row: Outbox, reason: str, *, count_attempt: bool) -> None:
         async with self._writing() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -36,3 +37,13 @@ async def put(
 async def rows(sessions: async_sessionmaker[AsyncSession]) -> dict[str, Outbox]:
     async with sessions() as session:
         return {row.key: row for row in await session.exec(select(Outbox).order_by(Outbox.id))}  # type: ignore[arg-type]
+
+
+def most_in_a_window(times: Sequence[datetime], seconds: float) -> int:
+    """The most sends in any stretch (t - seconds, t], as a platform's sliding window counts them."""
+    ordered, most, first = sorted(times), 0, 0
+    for last, at in enumerate(ordered):
+        while (at - ordered[first]).total_seconds() >= seconds:
+            first += 1
+        most = max(most, last - first + 1)
+    return most

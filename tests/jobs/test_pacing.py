@@ -1,57 +1,44 @@
-"""Pacing: the platform never sees two sends to one workspace closer than its rate allows, and workspaces go
-in parallel. Times are the virtual clock's, as the recording port saw them."""
+"""Pacing: the platform never sees more sends to one workspace in any second than its rate allows, no sends go
+slower than that, and workspaces go in parallel. Times are the virtual clock's, as the recording port saw them."""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
-from datetime import datetime
 
+import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import Platform
-from bot.jobs.pacing import Pacer
+from bot.jobs.pacing import Pacer, Window
 from bot.jobs.sender import Sender, SenderConfig
 from bot.views.cards import Card
 from tests.jobs.conftest import START
 from tests.jobs.fakes import RecordingPort, VirtualTime, add_workspace
-from tests.jobs.helpers import dm, put
+from tests.jobs.helpers import dm, most_in_a_window, put
 
 
-def _gaps(times: list[datetime]) -> list[float]:
-    ordered = sorted(times)
-    return [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(ordered)]
+def test_a_rate_is_whole_sends_in_the_shortest_window_it_can_be_said_in() -> None:
+    assert Window.for_rate(20) == Window(20, 1.0)
+    assert Window.for_rate(0.1) == Window(1, 10.0)
+    assert Window.for_rate(2.5) == Window(2, 0.8)  # 2.5/s: two sends in 0.8 s, never three in one
+    with pytest.raises(ValueError, match="positive"):
+        Window.for_rate(0)
 
 
-async def test_sends_to_one_workspace_are_spaced_by_its_rate(
+async def test_sends_to_one_workspace_stay_within_its_rate_in_any_second(
     sessions: async_sessionmaker[AsyncSession], port: RecordingPort, time: VirtualTime
 ) -> None:
     workspace, members = await add_workspace(sessions, "T1", [f"U{i}" for i in range(12)])
     await put(sessions, *(dm(f"m{i}", workspace, members[f"U{i}"]) for i in range(12)), now=START)
-    config = SenderConfig(rates={Platform.SLACK: 4.0}, in_flight=4, pace_headroom=0)
+    config = SenderConfig(rates={Platform.SLACK: 4.0}, in_flight=4)
     sender = Sender(sessions, {Platform.SLACK: port}, config=config, clock=time.clock, sleep=time.sleep)
 
     assert (await sender.send_due()).sent == 12
-    gaps = _gaps([call.at for call in port.calls])
-    assert min(gaps) >= 0.25, gaps
-    assert (max(call.at for call in port.calls) - START).total_seconds() == 11 * 0.25  # and no slower
-
-
-async def test_the_pace_keeps_a_little_under_the_rate(
-    sessions: async_sessionmaker[AsyncSession], port: RecordingPort, time: VirtualTime
-) -> None:
-    """Sends reach the platform a little later or earlier than their slot (the event loop, the way there): at
-    exactly the rate, one landing early is the call too many in the platform's one-second window."""
-    workspace, members = await add_workspace(sessions, "T1", [f"U{i}" for i in range(9)])
-    await put(sessions, *(dm(f"m{i}", workspace, members[f"U{i}"]) for i in range(9)), now=START)
-    config = SenderConfig(rates={Platform.SLACK: 4.0}, in_flight=4, pace_headroom=0.02)
-    sender = Sender(sessions, {Platform.SLACK: port}, config=config, clock=time.clock, sleep=time.sleep)
-
-    assert (await sender.send_due()).sent == 9
-    times = sorted(call.at for call in port.calls)
-    assert min(_gaps(times)) >= 0.25 * 1.02
-    assert (times[4] - times[0]).total_seconds() > 1.0  # never five sends within one second at four a second
+    times = [call.at for call in port.calls]
+    assert most_in_a_window(times, 1.0) == 4
+    # and no slower: a window's worth at once, the next the moment the window has room
+    assert sorted((at - START).total_seconds() for at in times) == [0.0] * 4 + [1.0] * 4 + [2.0] * 4
 
 
 class BarrierPort(RecordingPort):
@@ -60,12 +47,16 @@ class BarrierPort(RecordingPort):
     def __init__(self, time: VirtualTime, parties: int) -> None:
         super().__init__(clock=time.clock)
         self.barrier = asyncio.Barrier(parties)
-        self.entered: list[datetime] = []
+        self.inside = self.most_inside = 0
 
     async def _call(self, kind: str, workspace: str, to: str, card: Card) -> str:
-        self.entered.append(self.clock())
-        await self.barrier.wait()
-        return await super()._call(kind, workspace, to, card)
+        self.inside += 1
+        self.most_inside = max(self.most_inside, self.inside)
+        try:
+            await self.barrier.wait()
+            return await super()._call(kind, workspace, to, card)
+        finally:
+            self.inside -= 1
 
 
 async def test_workspaces_are_sent_to_in_parallel(
@@ -92,8 +83,8 @@ async def test_a_few_sends_to_one_workspace_are_in_flight_at_once(
     sender = Sender(sessions, {Platform.SLACK: port}, config=config, clock=time.clock, sleep=time.sleep)
 
     report = await sender.send_due()
-    assert (report.sent, report.retried) == (8, 0)
-    assert min(_gaps(port.entered)) >= 0.1  # in flight together, yet started apart
+    assert (report.sent, report.retried) == (8, 0)  # one at a time, the barrier would have timed out
+    assert port.most_inside == 4  # and never more than the lane's in-flight limit
 
 
 async def test_the_pacer_waits_only_for_the_same_key() -> None:
@@ -102,8 +93,40 @@ async def test_the_pacer_waits_only_for_the_same_key() -> None:
     seen: list[tuple[str, float]] = []
 
     async def send(key: str) -> None:
-        await pacer.wait(key, 0.5)
+        turn = await pacer.turn(key, Window(1, 0.5))
         seen.append((key, (time.now - START).total_seconds()))
+        turn.answered(time.now)
 
     await asyncio.gather(*(send(key) for key in ["a", "a", "b", "a", "b"]))
     assert sorted(seen) == [("a", 0.0), ("a", 0.5), ("a", 1.0), ("b", 0.0), ("b", 0.5)]
+
+
+async def test_a_send_counts_until_a_window_after_its_answer() -> None:
+    """However long the way to the platform took, it counted the send before the answer came back."""
+    time = VirtualTime(START)
+    pacer = Pacer(clock=time.clock, sleep=time.sleep)
+    first = await pacer.turn("T1", Window(1, 1.0))
+    later = asyncio.create_task(pacer.turn("T1", Window(1, 1.0)))
+    await asyncio.sleep(0)
+    assert not later.done()  # the first is still in flight: no expiry can make room
+    time.advance(0.3)
+    first.answered(time.now)
+    await later
+    assert (time.now - START).total_seconds() == 1.3
+
+
+async def test_a_send_not_made_or_turned_away_gives_its_place_back_but_only_a_few_per_window() -> None:
+    time = VirtualTime(START)
+    pacer = Pacer(clock=time.clock, sleep=time.sleep)
+    window = Window(20, 1.0)
+    turns = [await pacer.turn("T1", window) for _ in range(20)]
+    turns[0].unused()  # never sent: always free
+    for turn in turns[1:4]:
+        turn.refused(time.now)  # turned away: two (a tenth of 20) come back this window, the third counts
+    for turn in turns[4:]:
+        turn.answered(time.now)
+    for _ in range(3):
+        await pacer.turn("T1", window)
+    assert time.now == START  # three places came back at once
+    await pacer.turn("T1", window)
+    assert (time.now - START).total_seconds() == 1.0  # the fourth waited for the window

@@ -69,7 +69,8 @@ async def test_stopping_hands_back_what_was_claimed_but_not_sent(
 ) -> None:
     workspace, members = await add_workspace(sessions, "T1", [f"U{i}" for i in range(20)])
     port = RecordingPort(clock=utcnow)
-    config = SenderConfig(rates={Platform.SLACK: 20.0}, in_flight=1, poll=3600)
+    # Two a second: the stop comes while most are still waiting for room in the window.
+    config = SenderConfig(rates={Platform.SLACK: 2.0}, in_flight=1, poll=3600)
     sender = Sender(sessions, {Platform.SLACK: port}, config=config)
     await put(sessions, *(dm(f"m{i}", workspace, members[f"U{i}"]) for i in range(20)), now=utcnow())
     running = asyncio.create_task(sender.run())
@@ -85,3 +86,23 @@ async def test_stopping_hands_back_what_was_claimed_but_not_sent(
         for key, row in stored.items()
         if key not in sent
     )
+
+
+async def test_a_retry_goes_out_when_it_is_due_not_after_the_rest_of_a_long_batch(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """At 10 a second, 40 messages take four windows. The first one refused comes back after its backoff
+    (0.05-0.1 s) and takes the next room in the window, not a place behind the 30 claimed after it."""
+    workspace, members = await add_workspace(sessions, "T1", [f"U{i}" for i in range(40)])
+    port = RecordingPort(clock=utcnow)
+    port.script["m00"] = [DeliveryFailed("Slack said internal_error", retryable=True)]
+    config = SenderConfig(rates={Platform.SLACK: 10.0}, batch=40, poll=3600, backoff_base=0.1)
+    sender = Sender(sessions, {Platform.SLACK: port}, config=config)
+    await put(sessions, *(dm(f"m{i:02d}", workspace, members[f"U{i}"]) for i in range(40)), now=utcnow())
+    running = asyncio.create_task(sender.run())
+    await _until(lambda: "m00" in {call.title for call in port.delivered})
+    sender.stop()
+    await asyncio.wait_for(running, 5)
+
+    order = [call.title for call in port.delivered]
+    assert order.index("m00") <= 10, order  # the first in the second window (9 went with its refusal)

@@ -49,6 +49,7 @@ async def test_a_rate_limited_post_goes_back_to_the_outbox_with_slacks_wait(api:
         await _port(api).post(ConversationRef(Platform.SLACK, "T0ACME", "C0WINS"), CARD)
 
     assert failed.value.retryable and failed.value.retry_after == 30
+    assert failed.value.turned_away  # Slack's limiter refused it: it did not count against the rate
     assert [c.status for c in api.calls("chat.postMessage")] == [429]
     assert api.delivered == {}
 
@@ -71,7 +72,7 @@ async def test_a_server_error_goes_back_to_the_outbox_without_a_second_call(api:
     with pytest.raises(DeliveryFailed) as failed:
         await _port(api).post(ConversationRef(Platform.SLACK, "T0ACME", "C0WINS"), CARD)
 
-    assert failed.value.retryable
+    assert failed.value.retryable and failed.value.turned_away
     assert len(api.calls("chat.postMessage")) == 1
 
 
@@ -82,6 +83,7 @@ async def test_a_channel_that_is_gone_fails_for_good_without_retrying(api: FakeS
         await _port(api).post(ConversationRef(Platform.SLACK, "T0ACME", "C0GONE"), CARD)
 
     assert not failed.value.retryable and "channel_not_found" in failed.value.reason
+    assert not failed.value.turned_away  # an answer of Slack's, not a refusal of the call
     assert len(api.calls("chat.postMessage")) == 1
 
 
