@@ -221,42 +221,76 @@ async def mark_sent(
 async def mark_many_sent(
     *, session: AsyncSession, sender: str, now: datetime, sent: Sequence[tuple[int, SentRef | None]]
 ) -> None:
-    """`mark_sent` for many rows in one statement executed many times (a fan-out records hundreds a second).
+    """`mark_sent` for many rows at once (a fan-out records hundreds a second).
 
-    Rows whose claim passed to another sender are left alone, as in `mark_sent`, but not reported: drivers do
-    not all count rows across an executemany.
+    Rows whose claim passed to another sender are left alone, as in `mark_sent`, but not reported.
     """
+    if not sent:
+        return
     table = Outbox.__table__  # type: ignore[attr-defined]
+    settled = dict(
+        status=OutboxStatus.SENT,
+        attempts=table.c.attempts + 1,
+        claimed_until=None,
+        sent_at=now,
+        last_error=None,
+    )
+    mine = sa.and_(table.c.claimed_by == sender, table.c.status == OutboxStatus.SENDING)
+    if (await session.connection()).dialect.name == "postgresql":
+        # One UPDATE joined to the sent rows, not one per row: a statement per row is a lookup per row, and the
+        # planner, whose statistics still say that hardly any row is being sent (they were taken when the
+        # fan-out's rows were inserted), looks each one up through the status index, reading every row being
+        # sent: 700 rows took a second where this takes 30 ms.
+        columns = ("row_id", "ref_platform", "ref_workspace", "ref_conversation", "ref_message")
+        arrays = list(zip(*((row_id, *_ref_values(ref)) for row_id, ref in sent), strict=True))
+        element_types: tuple[Any, ...] = (sa.Integer, sa.String, sa.String, sa.Text, sa.String)
+        # Arrays, not a VALUES list: the statement's text stays the same whatever the count, so it is compiled
+        # and prepared once.
+        refs = (
+            sa.func.unnest(
+                *(
+                    sa.bindparam(name, list(values), type_=postgresql.ARRAY(element))
+                    for name, values, element in zip(columns, arrays, element_types, strict=True)
+                )
+            )
+            .table_valued(*columns)
+            .render_derived(name="refs")
+        )
+        await session.execute(
+            table.update()
+            .where(table.c.id == refs.c.row_id, mine)
+            .values(
+                **settled,
+                sent_platform=refs.c.ref_platform,
+                sent_workspace=refs.c.ref_workspace,
+                sent_conversation=refs.c.ref_conversation,
+                sent_message=refs.c.ref_message,
+            )
+        )
+        return
+    # SQLite runs in the process: one statement executed many times costs no round trips.
     statement = (
         table.update()
-        .where(
-            table.c.id == sa.bindparam("row_id"),
-            table.c.claimed_by == sender,
-            table.c.status == OutboxStatus.SENDING,
-        )
+        .where(table.c.id == sa.bindparam("row_id"), mine)
         .values(
-            status=OutboxStatus.SENT,
-            attempts=table.c.attempts + 1,
-            claimed_until=None,
-            sent_at=now,
-            last_error=None,
+            **settled,
             sent_platform=sa.bindparam("ref_platform"),
             sent_workspace=sa.bindparam("ref_workspace"),
             sent_conversation=sa.bindparam("ref_conversation"),
             sent_message=sa.bindparam("ref_message"),
         )
     )
-    parameters = [
-        {
-            "row_id": row_id,
-            "ref_platform": ref.platform if ref else None,
-            "ref_workspace": ref.workspace if ref else None,
-            "ref_conversation": ref.conversation if ref else None,
-            "ref_message": ref.message if ref else None,
-        }
-        for row_id, ref in sent
-    ]
-    await session.execute(statement, parameters)
+    names = ("ref_platform", "ref_workspace", "ref_conversation", "ref_message")
+    await session.execute(
+        statement,
+        [{"row_id": row_id, **dict(zip(names, _ref_values(ref), strict=True))} for row_id, ref in sent],
+    )
+
+
+def _ref_values(ref: SentRef | None) -> tuple[str | None, str | None, str | None, str | None]:
+    if ref is None:
+        return None, None, None, None
+    return ref.platform.value, ref.workspace, ref.conversation, ref.message
 
 
 async def reschedule(
