@@ -128,12 +128,18 @@ class Pacer:
                     keyed.in_flight += 1
                     return Turn(keyed)
                 keyed.changed.clear()
-                waits: list[asyncio.Future[Any]] = [asyncio.ensure_future(keyed.changed.wait())]
-                if keyed.answered:  # else every send is in flight: only an answer can make room
-                    expiry = (keyed.answered[0] + keyed.length - now).total_seconds()
-                    waits.append(asyncio.ensure_future(self._sleep(expiry)))
-                try:
-                    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    for waiting in waits:
-                        waiting.cancel()
+                # With every send in flight, only an answer can make room; else the oldest answer's expiry.
+                expiry = (keyed.answered[0] + keyed.length - now).total_seconds() if keyed.answered else None
+                await set_or_slept(keyed.changed, self._sleep, expiry)
+
+
+async def set_or_slept(event: asyncio.Event, sleep: Sleep, seconds: float | None) -> None:
+    """Return once `event` is set, or `seconds` have passed on `sleep`'s clock (None: only the event)."""
+    waits: list[asyncio.Future[Any]] = [asyncio.ensure_future(event.wait())]
+    if seconds is not None:
+        waits.append(asyncio.ensure_future(sleep(seconds)))
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiting in waits:
+            waiting.cancel()

@@ -42,7 +42,7 @@ from bot.config import Settings
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
 from bot.jobs.cardjson import card_from_json
-from bot.jobs.pacing import Clock, Pacer, Sleep, Turn, Window
+from bot.jobs.pacing import Clock, Pacer, Sleep, Turn, Window, set_or_slept
 from bot.jobs.retry import retry_delay
 from bot.ports import ChatPort, DeliveryFailed, MessageRef, Recipient
 from bot.telemetry import NO_TELEMETRY, SendResult, Telemetry
@@ -394,14 +394,7 @@ class Sender:
             until = (run.retries_due[0] - self._clock()).total_seconds() if run.retries_due else None
             if until is not None and until <= 0:
                 return
-            waits: list[asyncio.Future[Any]] = [asyncio.ensure_future(run.retried.wait())]
-            if until is not None:
-                waits.append(asyncio.ensure_future(self._sleep(until)))
-            try:
-                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for waiting in waits:
-                    waiting.cancel()
+            await set_or_slept(run.retried, self._sleep, until)
 
     async def _send_batch(
         self,
