@@ -123,7 +123,7 @@ class SendReport:
 
 
 class _Countdown:
-    """Set once each row of a batch has had its slot (or needs none): time to claim the next batch."""
+    """Set once each row of a batch has had its turn in the window (or needs none): time to claim the next batch."""
 
     def __init__(self, rows: int) -> None:
         self._left = rows
@@ -300,7 +300,7 @@ class Sender:
 
         `pass_at`: a one-off pass (send_due) sends rows due by then, each at most once (ids only go up), a batch
         after the other. Otherwise rows are due by the clock, and the next batch is claimed as soon as the last
-        row of this one got its slot, so that the lane never idles between batches (the in-flight limit is the
+        row of this one got its turn, so that the lane never idles between batches (the in-flight limit is the
         lane's, across batches). A retry is claimed the moment it comes due, in a small batch of its own that
         goes out alongside: waiting for the next full batch would hold it back by seconds, and a message
         refused a few times in a row would finish the fan-out seconds after the rest.
@@ -366,7 +366,7 @@ class Sender:
     ) -> tuple[int, bool]:
         """Wait for a reason to claim again; then how many rows, and whether only retries are due.
 
-        A full batch once the latest full one has had its slots (or, with nothing left but retries, once every
+        A full batch once the latest full one has had its turns (or, with nothing left but retries, once every
         batch is done: the claim finds nothing and the lane ends); a few rows the moment retries come due.
         """
         if latest is not None:
