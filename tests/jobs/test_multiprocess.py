@@ -77,8 +77,10 @@ async def test_two_sender_processes_send_each_message_once(
     keys = await _fan_out(pg_sessions, workspaces=4, members=100)
     go = tmp_path / "go"
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    # 25 a second: each workspace's 100 take four seconds, so the sender that starts a few ms late still finds
+    # workspaces between the other's batches (at 100 a second, bursts finish a workspace in a quarter second).
     processes = [
-        _start(postgres_url, log, name, "--go", str(go), "--rate", "100", "--latency", "0.005")
+        _start(postgres_url, log, name, "--go", str(go), "--rate", "25", "--latency", "0.005")
         for log, name in zip(logs, ["sender-a", "sender-b"], strict=True)
     ]
     for process in processes:  # both connected and waiting
