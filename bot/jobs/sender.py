@@ -139,10 +139,6 @@ class _Countdown:
             if self._left <= 0:
                 self._done.set()
 
-    @property
-    def done(self) -> bool:
-        return self._done.is_set()
-
     async def wait(self) -> None:
         await self._done.wait()
 
