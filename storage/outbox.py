@@ -240,7 +240,7 @@ async def mark_many_sent(
         # One UPDATE joined to the sent rows, not one per row: a statement per row is a lookup per row, and the
         # planner, whose statistics still say that hardly any row is being sent (they were taken when the
         # fan-out's rows were inserted), looks each one up through the status index, reading every row being
-        # sent: 700 rows took a second where this takes 30 ms.
+        # sent: 700 rows took a second where this takes 23 ms.
         columns = ("row_id", "ref_platform", "ref_workspace", "ref_conversation", "ref_message")
         arrays = list(zip(*((row_id, *_ref_values(ref)) for row_id, ref in sent), strict=True))
         element_types: tuple[Any, ...] = (sa.Integer, sa.String, sa.String, sa.Text, sa.String)
