@@ -70,6 +70,7 @@ async def main(args: argparse.Namespace) -> int:
             send_timeout=args.lease / 4,
             batch=10,
             in_flight=2,
+            parallel_workspaces=args.parallel,
         )
         sender = Sender(
             sessions,
@@ -99,5 +100,6 @@ if __name__ == "__main__":
     parser.add_argument("--latency", type=float, default=0.01)
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--go", type=Path)
+    parser.add_argument("--parallel", type=int, default=32, help="workspaces this sender sends to at once")
     parser.add_argument("--hang-after", type=int, help="deliver this many, then never answer again")
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -77,10 +77,13 @@ async def test_two_sender_processes_send_each_message_once(
     keys = await _fan_out(pg_sessions, workspaces=4, members=100)
     go = tmp_path / "go"
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
-    # 25 a second: each workspace's 100 take four seconds, so the sender that starts a few ms late still finds
-    # workspaces between the other's batches (at 100 a second, bursts finish a workspace in a quarter second).
+    # Each sends to two workspaces at a time, and a workspace's 100 take four seconds at 25 a second: whichever
+    # sees the go file first leaves the other two workspaces to the other. (With every workspace at once, the
+    # first could claim all four before the other looked, and the test would not show them sharing.)
     processes = [
-        _start(postgres_url, log, name, "--go", str(go), "--rate", "25", "--latency", "0.005")
+        _start(
+            postgres_url, log, name, "--go", str(go), "--rate", "25", "--latency", "0.005", "--parallel", "2"
+        )
         for log, name in zip(logs, ["sender-a", "sender-b"], strict=True)
     ]
     for process in processes:  # both connected and waiting
