@@ -10,6 +10,7 @@ SAVEPOINT (`begin_nested`) on SQLite; prefer INSERT ... ON CONFLICT for idempote
 
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -42,7 +43,6 @@ _ASYNCPG_KEYWORDS = frozenset(
 _SQLITE_PRAGMAS = (
     f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
     "foreign_keys=ON",
-    "journal_mode=WAL",
     "synchronous=NORMAL",
 )
 
@@ -123,5 +123,28 @@ def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _record: Con
     try:
         for pragma in _SQLITE_PRAGMAS:
             cursor.execute(f"PRAGMA {pragma}")
+        _use_wal(cursor)
     finally:
         cursor.close()
+
+
+def _use_wal(cursor: Any) -> None:
+    """The WAL journal. It stays in the file, so only a new file's first connections switch to it.
+
+    The switch takes the whole file for a moment, and SQLite answers "database is locked" at once, without
+    waiting out busy_timeout, when another connection is switching too: several instances starting together on
+    a new file failed so now and then. So look first, and while locked, look again until the other's switch is
+    done (or busy_timeout has passed).
+    """
+    give_up = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as error:  # the driver's OperationalError, whichever driver
+            if "database is locked" not in str(error) or time.monotonic() > give_up:
+                raise
+        time.sleep(0.01)  # only ever while another connection holds the file to switch it

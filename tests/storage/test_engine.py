@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +16,13 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import Confidence, Level, ObjectiveState, Platform
-from storage.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine, normalise_database_url, session_factory
+from storage.engine import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    _use_wal,
+    create_engine,
+    normalise_database_url,
+    session_factory,
+)
 from storage.tables import Member, Objective, Workspace
 
 # ------------------------------------------------------------------------------------------------ URLs
@@ -236,3 +243,32 @@ async def test_concurrent_sessions_write_without_locking_each_other_out(engine: 
     await asyncio.gather(*(add(index) for index in range(20)))
     async with sessions() as session:
         assert len((await session.exec(select(Workspace))).all()) == 20
+
+
+class _SwitchingElsewhere:
+    """A cursor on a new file whose journal another connection is switching to WAL: locked once, then done."""
+
+    def __init__(self, error: str = "database is locked") -> None:
+        self.error = error
+        self.mode = "delete"
+        self.executed: list[str] = []
+
+    def execute(self, sql: str) -> None:
+        self.executed.append(sql)
+        if sql == "PRAGMA journal_mode=WAL":
+            self.mode = "wal"  # the other connection's switch completes meanwhile
+            raise sqlite3.OperationalError(self.error)
+
+    def fetchone(self) -> tuple[str]:
+        return (self.mode,)
+
+
+def test_a_journal_switch_that_meets_another_in_progress_waits_for_it() -> None:
+    cursor = _SwitchingElsewhere()
+    _use_wal(cursor)  # no "database is locked" escapes
+    assert cursor.executed == ["PRAGMA journal_mode", "PRAGMA journal_mode=WAL", "PRAGMA journal_mode"]
+
+
+def test_any_other_error_of_the_journal_switch_is_raised() -> None:
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        _use_wal(_SwitchingElsewhere("disk I/O error"))
