@@ -25,6 +25,7 @@ from adapters.serve import SettingsError, check_settings, serve, serving_app
 from adapters.slack.settings import SlackSettingsError
 from bot.config import Settings, load_settings
 from bot.core import OkrBot
+from bot.domain.clock import system_clock
 from bot.domain.enums import Platform
 from bot.invocation import Actor
 from bot.jobs.housekeeping import Housekeeping
@@ -36,7 +37,6 @@ from storage import migrate
 from storage.engine import create_engine, session_factory
 from storage.repository import get_or_create_workspace
 from storage.secrets import SecretKeyError
-from storage.types import utcnow
 
 CONSOLE_WORKSPACE = "local"
 log = logging.getLogger("okrbot")
@@ -71,7 +71,7 @@ async def _run_console(settings: Settings, *, name: str, admin: bool, seed: bool
     engine = create_engine(settings.database_url)
     try:
         await migrate.ensure_migrated(engine)
-        bot = OkrBot(session_factory(engine), default_tz=settings.default_timezone)
+        bot = OkrBot(session_factory(engine), clock=system_clock, default_tz=settings.default_timezone)
         tz = _local_tz(settings)
         if seed and await _is_empty(bot):
             await _load_sample(bot, tz)
@@ -163,11 +163,14 @@ async def _run_tick(settings: Settings, now: datetime | None) -> int:
         await migrate.ensure_migrated(engine)
         sessions = session_factory(engine)
         ports = _ports(settings, engine)
-        sender = Sender(sessions, ports, config=SenderConfig.from_settings(settings))
+        # --now is the time to plan for; the sender's leases and retries keep the system clock.
+        sender = Sender(sessions, ports, config=SenderConfig.from_settings(settings), clock=system_clock)
         try:
-            summary = await tick(now or utcnow(), sessions=sessions, planners=tick_planners(), sender=sender)
+            summary = await tick(
+                now or system_clock(), sessions=sessions, planners=tick_planners(), sender=sender
+            )
             # The real time, not --now: a tick planned for a future day must not prune what is still recent.
-            await Housekeeping(sessions).maybe_run(utcnow())
+            await Housekeeping(sessions).maybe_run(system_clock())
         finally:
             await close_ports(ports)
         print(summary.line())
@@ -185,7 +188,9 @@ async def _run_worker(settings: Settings) -> int:
     try:
         await migrate.ensure_migrated(engine)
         ports = _ports(settings, engine)
-        jobs = JobsRuntime(session_factory(engine), ports, planners=tick_planners(), settings=settings)
+        jobs = JobsRuntime(
+            session_factory(engine), ports, planners=tick_planners(), settings=settings, clock=system_clock
+        )
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, jobs.sender.stop)

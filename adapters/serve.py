@@ -18,6 +18,7 @@ import gc
 import logging
 import signal
 from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -34,6 +35,7 @@ from adapters.slack.settings import slack_config
 from bot.answers import AnswerCache
 from bot.config import Settings
 from bot.core import OkrBot
+from bot.domain.clock import Clock, system_clock
 from bot.domain.enums import Platform
 from bot.jobs.coach import plan_for_events, schedule_unscheduled
 from bot.jobs.runtime import JobsRuntime
@@ -42,7 +44,6 @@ from storage import migrate
 from storage.changes import NothingKept, watch_changes
 from storage.engine import create_engine, session_factory
 from storage.secrets import TokenCipher
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +88,20 @@ def check_settings(settings: Settings) -> None:
         TokenCipher(settings.okrbot_secret_key)
 
 
-async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) -> web.Application:
-    """The web app `okrbot serve` runs; raises a settings error naming what is wrong before it listens."""
+async def serving_app(
+    settings: Settings, *, engine: AsyncEngine | None = None, clock: Clock = system_clock
+) -> web.Application:
+    """The web app `okrbot serve` runs; raises a settings error naming what is wrong before it listens.
+
+    `clock` is what time it is for everything the app plans, sends and stamps.
+    """
     own_engine = engine is None
     engine = engine or create_engine(settings.database_url)
     await migrate.ensure_migrated(engine)
     sessions = session_factory(engine)
     # The ports are filled in below as the platforms mount; the sender reads them when it sends.
     ports: dict[Platform, ChatPort] = {}
-    metrics = Metrics(sessions)
+    metrics = Metrics(sessions, clock=clock)
     jobs = JobsRuntime(
         sessions,
         ports,
@@ -103,10 +109,12 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
         celebrations=plan_for_events,
         settings=settings,
         telemetry=metrics,
+        clock=clock,
     )
     changes = watch_changes(engine) if settings.okrbot_keep_answers else NothingKept()
     bot = OkrBot(
         sessions,
+        clock=clock,
         default_tz=settings.default_timezone,
         event_hooks=jobs.event_hooks,
         after_commit=jobs.after_commit,
@@ -145,7 +153,7 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
 
     async def run_jobs(app: web.Application) -> AsyncIterator[None]:
         await changes.start()
-        await _schedule_unscheduled(sessions)
+        await _schedule_unscheduled(sessions, clock())
         if settings.okrbot_run_jobs:
             await jobs.start()
         else:
@@ -170,11 +178,11 @@ async def serving_app(settings: Settings, *, engine: AsyncEngine | None = None) 
     return app
 
 
-async def _schedule_unscheduled(sessions: async_sessionmaker[AsyncSession]) -> None:
+async def _schedule_unscheduled(sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
     """Owners whose key results predate check-in schedules (revision 0003) get one, once."""
     try:
         async with sessions() as session, session.begin():
-            await schedule_unscheduled(session, utcnow())
+            await schedule_unscheduled(session, now)
     except IntegrityError:
         # Another instance starting at the same moment scheduled the same owners first: nothing is left to do.
         log.info("another instance scheduled the owners without a check-in schedule")

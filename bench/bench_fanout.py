@@ -194,8 +194,9 @@ async def fan_out(args: argparse.Namespace, folder: Path) -> None:
         await _populate(engine, workspaces=args.workspaces, members=args.members)
         sessions = session_factory(engine)
         async with sessions() as session, session.begin():
-            planned = await _prompts("2026-W49")(session, utcnow())
-            await enqueue_many(session, planned)
+            now = utcnow()
+            planned = await _prompts("2026-W49")(session, now)
+            await enqueue_many(session, planned, now=now)
         port = _slack_port(api_url, args.workspaces)
         config = SenderConfig(
             rates={Platform.SLACK: args.sender_rate or args.rate},

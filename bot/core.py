@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,6 +14,7 @@ from bot.commands.grammar import parse
 from bot.commands.handlers import run
 from bot.commands.interactions import FieldErrors, command_from_form, press
 from bot.commands.types import ListObjectives, ListScope, UsageError
+from bot.domain.clock import Clock, system_clock
 from bot.invocation import ActionPress, Actor, CommandText, ConversationRef, FormSubmit, Invocation
 from bot.service.context import Context
 from bot.service.errors import OkrError
@@ -28,7 +28,6 @@ from bot.views.dashboard import dashboard_cards
 from storage.changes import announced_by_caller
 from storage.coaching import reschedule
 from storage.repository import WorkspaceRepository, find_identity, get_or_create_workspace
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +43,7 @@ class OkrBot:
         self,
         sessions: async_sessionmaker[AsyncSession],
         *,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Clock = system_clock,
         default_tz: str = "UTC",
         event_hooks: Sequence[EventHook] = (),
         after_commit: Sequence[AfterCommit] = (),

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from storage.types import utcnow
+from bot.domain.clock import Clock, system_clock
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ TickJob = Callable[[datetime], Awaitable[object]]
 MISFIRE_GRACE_SECONDS = 50
 
 
-def build_scheduler(job: TickJob, *, clock: Callable[[], datetime] = utcnow) -> AsyncIOScheduler:
+def build_scheduler(job: TickJob, *, clock: Clock = system_clock) -> AsyncIOScheduler:
     """A scheduler that calls `job(now)` at second 0 of every minute (not started: call `.start()` in a loop).
 
     coalesce: after a pause, missed minutes make one call, not a burst; max_instances=1: a slow tick is never

@@ -9,13 +9,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.tables import InboundReceipt
-from storage.types import utcnow
 
 
-async def first_receipt(*, session: AsyncSession, key: str) -> bool:
+async def first_receipt(*, session: AsyncSession, key: str, now: datetime) -> bool:
     """Record `key`; True the first time it is seen, False for every repeat (even from another instance)."""
     table = InboundReceipt.__table__  # type: ignore[attr-defined]
-    values = {"key": key, "received_at": utcnow()}
+    values = {"key": key, "received_at": now}
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
     result = await session.execute(insert.values(values).on_conflict_do_nothing(index_elements=["key"]))

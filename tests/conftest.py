@@ -4,23 +4,67 @@ Databases: `database_url` runs a test on SQLite (a file in tmp_path) and on Post
 the server in OKRBOT_TEST_POSTGRES_URL, dropped afterwards). Start a throwaway server with
 `eval "$(.ci/postgres.sh start)"`. Without the variable the PostgreSQL runs are skipped, except when CI=true,
 where they fail: CI never passes without PostgreSQL. `engine` and `session` are the same, migrated to head.
+
+Time: `pytest --at 2027-03-28T00:30:00Z` runs the suite as if the clock said so (time-machine moves Python's
+clock for the whole process, and for every Python process a test starts), from that moment on at the real pace.
+No test may build an expectation from the real date: CI runs the suite today and at such instants.
 """
 
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import pytest
+import time_machine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
+
+# --------------------------------------------------------------------------------------------------- time
+
+TRAVEL_SITE = Path(__file__).parent / "travel"  # its sitecustomize moves child processes' clocks too
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--at",
+        metavar="TIME",
+        help="run the tests as if it were TIME (ISO 8601, e.g. 2027-03-28T00:30:00Z; UTC without an offset)",
+    )
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(f"--at {text!r} is not a time like 2027-03-28T00:30:00Z") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    text = config.getoption("--at")
+    if not text:
+        return
+    moment = _instant(text)
+    os.environ["OKRBOT_TEST_AT"] = moment.isoformat()
+    os.environ["OKRBOT_TEST_AT_SET_AT"] = repr(time.time())  # the real time it was set at, before travelling
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(TRAVEL_SITE), os.environ.get("PYTHONPATH")]))
+    time_machine.travel(moment, tick=True).start()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    text = config.getoption("--at")
+    return f"clock moved to {_instant(text).isoformat()} (--at)" if text else None
+
 
 # ---------------------------------------------------------------------------------------------- databases
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 
 from aiohttp import web
 from prometheus_client import (
@@ -27,12 +28,12 @@ from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.clock import Clock, system_clock
 from bot.domain.enums import Platform
 from bot.telemetry import CommandOutcome, SendResult
 from storage import outbox
 from storage.outbox import Backlog
 from storage.tables import OutboxStatus
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +49,9 @@ _WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 class _BacklogCollector(Collector):
     """The outbox gauges, from the latest backlog read (None: the read failed, and they are left out)."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: datetime) -> None:
         self.latest: list[Backlog] | None = []
-        self.read_at = utcnow()
+        self.read_at = now
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         if self.latest is None:
@@ -81,8 +82,9 @@ class _BacklogCollector(Collector):
 class Metrics:
     """The app's metrics, and the core's Telemetry."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, clock: Clock = system_clock) -> None:
         self.sessions = sessions
+        self.clock = clock
         self.registry = CollectorRegistry()  # not the process-wide one: a process (tests) may build many apps
         self.requests = Counter(
             "okrbot_http_requests",
@@ -133,7 +135,7 @@ class Metrics:
             "Scrapes in which the outbox backlog could not be read (its gauges are then left out).",
             registry=self.registry,
         )
-        self._backlog = _BacklogCollector()
+        self._backlog = _BacklogCollector(clock())
         self.registry.register(self._backlog)
 
     # ------------------------------------------------------------------------------ bot.telemetry.Telemetry
@@ -161,7 +163,7 @@ class Metrics:
 
     async def read_backlog(self) -> None:
         """Read the outbox's backlog for the next exposition (one grouped query, bounded in time)."""
-        now = utcnow()
+        now = self.clock()
         try:
             async with asyncio.timeout(BACKLOG_TIMEOUT), self.sessions() as session:
                 latest = await outbox.backlog(session=session, now=now)

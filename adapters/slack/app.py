@@ -178,7 +178,7 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if isinstance(event_id, str):
             async with bot.sessions() as session, session.begin():
-                first = await first_receipt(session=session, key=f"slack:{event_id}")
+                first = await first_receipt(session=session, key=f"slack:{event_id}", now=bot.clock())
             if not first:
                 log.info("ignoring a repeat of Slack event %s", event_id)
                 return BoltResponse(status=200, body="")

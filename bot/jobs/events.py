@@ -22,20 +22,15 @@ from bot.service.events import CheckedIn, DomainEvent, OkrChanged
 from bot.views import coaching as views
 from storage import coaching as store
 from storage.tables import MemberCoaching
-from storage.types import utcnow
 
 
 async def plan_for_events(
-    session: AsyncSession, events: Sequence[DomainEvent], now: datetime | None = None
+    session: AsyncSession, events: Sequence[DomainEvent], now: datetime
 ) -> Sequence[PlannedMessage]:
-    """Messages that `events` call for (and the schedule rows they touch), in the caller's transaction.
-
-    `now` is the bot's clock (OkrBot.clock); by default the time of the check-in among `events`, else the
-    wall clock.
-    """
+    """Messages that `events` call for (and the schedule rows they touch), in the caller's transaction, at
+    the bot clock's `now`."""
     if not events:
         return []
-    now = now or max((e.at for e in events if isinstance(e, CheckedIn)), default=None) or utcnow()
     touched = {e.member_id for e in events if isinstance(e, OkrChanged)}
     touched |= {e.owner_id for e in events if isinstance(e, CheckedIn) and e.owner_id is not None}
     await store.ensure_coaching(session, touched, now=now)

@@ -10,17 +10,18 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import EventHook
+from bot.domain.clock import Clock, system_clock
 from bot.jobs.cardjson import card_to_json
 from bot.jobs.messages import PlannedMessage, ToConversation, ToMember, UpdateSent
 from bot.service.events import DomainEvent
 from storage import outbox
 from storage.tables import OUTBOX_KEY_LEN, OutboxStatus, TargetKind
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
 # Plans messages in answer to what just happened (a key result achieved): celebrations.
-EventPlanner = Callable[[AsyncSession, Sequence[DomainEvent]], Awaitable[Sequence[PlannedMessage]]]
+# Plans the messages an invocation's events call for, at the bot clock's `now`.
+EventPlanner = Callable[[AsyncSession, Sequence[DomainEvent], datetime], Awaitable[Sequence[PlannedMessage]]]
 
 
 def _row(message: PlannedMessage, now: datetime) -> dict[str, Any]:
@@ -56,32 +57,31 @@ def _row(message: PlannedMessage, now: datetime) -> dict[str, Any]:
 
 
 async def enqueue_many(
-    session: AsyncSession, messages: Sequence[PlannedMessage], *, now: datetime | None = None
+    session: AsyncSession, messages: Sequence[PlannedMessage], *, now: datetime
 ) -> set[str]:
     """Add the messages whose keys the outbox has never seen; the keys that were new.
 
     Runs in the caller's transaction: the rows commit (and are sent) only if it does. A key planned twice in one
     call is inserted once.
     """
-    moment = now or utcnow()
     unique = {message.key: message for message in reversed(messages)}  # the first planned wins
     # Planners re-plan what they planned a minute ago: skip known keys before serialising their cards. The
     # insert still ignores a key another transaction added since.
     known = await outbox.existing_keys(session=session, keys=list(unique))
     rows = [
-        _row(message, moment)
+        _row(message, now)
         for message in messages
         if unique.get(message.key) is message and message.key not in known
     ]
     return await outbox.insert_if_absent(session=session, rows=rows)
 
 
-async def enqueue(session: AsyncSession, message: PlannedMessage) -> bool:
+async def enqueue(session: AsyncSession, message: PlannedMessage, *, now: datetime) -> bool:
     """Add one message unless its key is already in the outbox; True when it was new."""
-    return bool(await enqueue_many(session, [message]))
+    return bool(await enqueue_many(session, [message], now=now))
 
 
-def enqueue_planned(planner: EventPlanner) -> EventHook:
+def enqueue_planned(planner: EventPlanner, *, clock: Clock = system_clock) -> EventHook:
     """An OkrBot event hook: plan messages for an invocation's events and enqueue them in its transaction.
 
     Wake the sender from OkrBot's `after_commit`, so that they go out within seconds of the commit.
@@ -90,8 +90,9 @@ def enqueue_planned(planner: EventPlanner) -> EventHook:
     async def hook(session: AsyncSession, events: Sequence[DomainEvent]) -> None:
         if not events:
             return
-        messages = await planner(session, events)
-        new = await enqueue_many(session, messages)
+        now = clock()
+        messages = await planner(session, events, now)
+        new = await enqueue_many(session, messages, now=now)
         if new:
             log.info("enqueued %d message(s) for %d event(s)", len(new), len(events))
 

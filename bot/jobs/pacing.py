@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-Clock = Callable[[], datetime]
+from bot.domain.clock import Clock
+
 Sleep = Callable[[float], Awaitable[None]]
 
 

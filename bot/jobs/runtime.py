@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.core import AfterCommit, EventHook
+from bot.domain.clock import Clock, system_clock
 from bot.domain.enums import Platform
 from bot.jobs.housekeeping import Housekeeping
 from bot.jobs.outbox import EventPlanner, enqueue_planned
@@ -31,7 +32,6 @@ from bot.ports import ChatPort
 from bot.scheduler import build_scheduler
 from bot.service.events import DomainEvent
 from bot.telemetry import NO_TELEMETRY, Telemetry
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,20 @@ class JobsRuntime:
         config: SenderConfig | None = None,
         telemetry: Telemetry = NO_TELEMETRY,
         housekeeping: Housekeeping | None = None,
+        clock: Clock = system_clock,
     ) -> None:
         self.sessions = sessions
+        self.clock = clock
         self.telemetry = telemetry
         self.housekeeping = housekeeping or Housekeeping(sessions)
         self.planners = list(planners)
         if config is None:
             config = SenderConfig.from_settings(settings) if settings is not None else SenderConfig()
-        self.sender = Sender(sessions, ports, config=config, telemetry=telemetry)
+        self.sender = Sender(sessions, ports, config=config, telemetry=telemetry, clock=clock)
         # For OkrBot: plan celebrations in the invocation's transaction; wake the sender once it committed.
-        self.event_hooks: list[EventHook] = [enqueue_planned(celebrations)] if celebrations else []
+        self.event_hooks: list[EventHook] = (
+            [enqueue_planned(celebrations, clock=clock)] if celebrations else []
+        )
         self.after_commit: list[AfterCommit] = [self._wake]
         self._scheduler: AsyncIOScheduler | None = None
         self._sending: asyncio.Task[None] | None = None
@@ -68,7 +72,7 @@ class JobsRuntime:
 
     async def _tick(self, now: datetime) -> None:
         # `now` is the minute the clock fired for: how late this runs shows a blocked loop or a starved host.
-        self.telemetry.tick_ran((utcnow() - now).total_seconds())
+        self.telemetry.tick_ran((self.clock() - now).total_seconds())
         self._ticking = asyncio.current_task()
         try:
             summary = await tick(
@@ -82,7 +86,7 @@ class JobsRuntime:
 
     async def start(self) -> None:
         """Start the clock and the sender on the running loop."""
-        self._scheduler = build_scheduler(self._tick)
+        self._scheduler = build_scheduler(self._tick, clock=self.clock)
         self._scheduler.start()
         self._sending = asyncio.create_task(self.sender.run(), name="outbox-sender")
 

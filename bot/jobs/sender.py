@@ -39,10 +39,11 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
+from bot.domain.clock import Clock, system_clock
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
 from bot.jobs.cardjson import card_from_json
-from bot.jobs.pacing import Clock, Pacer, Sleep, Turn, Window, set_or_slept
+from bot.jobs.pacing import Pacer, Sleep, Turn, Window, set_or_slept
 from bot.jobs.retry import retry_delay
 from bot.ports import ChatPort, DeliveryFailed, MessageRef, Recipient
 from bot.telemetry import NO_TELEMETRY, SendResult, Telemetry
@@ -50,7 +51,6 @@ from bot.views.cards import Card
 from storage import outbox
 from storage.outbox import Lane, SentRef
 from storage.tables import Outbox, OutboxStatus, TargetKind
-from storage.types import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ class Sender:
         *,
         config: SenderConfig | None = None,
         name: str | None = None,
-        clock: Clock = utcnow,
+        clock: Clock = system_clock,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         telemetry: Telemetry = NO_TELEMETRY,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 
 import pytest
 from sqlmodel import select
@@ -28,7 +29,9 @@ from tests.jobs.helpers import rows
 CHANNEL = ConversationRef(Platform.CONSOLE, "acme", "#wins")
 
 
-async def celebrations(session: AsyncSession, events: Sequence[DomainEvent]) -> Sequence[PlannedMessage]:
+async def celebrations(
+    session: AsyncSession, events: Sequence[DomainEvent], now: datetime
+) -> Sequence[PlannedMessage]:
     """A small celebration planner of the tests' own: one post per key result achieved in a cycle."""
     planned = []
     for event in events:

@@ -25,9 +25,13 @@ async def test_the_same_key_is_enqueued_once_and_keeps_its_first_card(
 ) -> None:
     workspace, members = await add_workspace(sessions, "T1", ["U1"])
     async with sessions() as session, session.begin():
-        assert await enqueue(session, dm("checkin:1:2026-W49", workspace, members["U1"], title="first"))
+        assert await enqueue(
+            session, dm("checkin:1:2026-W49", workspace, members["U1"], title="first"), now=START
+        )
     async with sessions() as session, session.begin():
-        assert not await enqueue(session, dm("checkin:1:2026-W49", workspace, members["U1"], title="second"))
+        assert not await enqueue(
+            session, dm("checkin:1:2026-W49", workspace, members["U1"], title="second"), now=START
+        )
     stored = await rows(sessions)
     assert list(stored) == ["checkin:1:2026-W49"]
     assert card_from_json(stored["checkin:1:2026-W49"].card) == Card("first")
@@ -38,7 +42,7 @@ async def test_enqueue_many_reports_only_the_new_keys_and_ignores_repeats_within
 ) -> None:
     workspace, members = await add_workspace(sessions, "T1", ["U1"])
     async with sessions() as session, session.begin():
-        await enqueue(session, dm("old", workspace, members["U1"]))
+        await enqueue(session, dm("old", workspace, members["U1"]), now=START)
         new = await enqueue_many(
             session,
             [dm(key, workspace, members["U1"]) for key in ["old", "a", "b", "a"]],
@@ -52,7 +56,7 @@ async def test_a_rolled_back_transaction_enqueues_nothing(sessions: async_sessio
     workspace, members = await add_workspace(sessions, "T1", ["U1"])
     with pytest.raises(RuntimeError):
         async with sessions() as session, session.begin():
-            assert await enqueue(session, dm("a", workspace, members["U1"]))
+            assert await enqueue(session, dm("a", workspace, members["U1"]), now=START)
             raise RuntimeError("the invocation failed after planning")
     assert await rows(sessions) == {}
 
@@ -99,7 +103,7 @@ async def test_concurrent_enqueues_of_one_key_make_one_row(
 
     async def plan() -> bool:
         async with sessions() as session, session.begin():
-            new = await enqueue(session, dm("celebrate:3:2026-Q4", workspace, members["U1"]))
+            new = await enqueue(session, dm("celebrate:3:2026-Q4", workspace, members["U1"]), now=START)
             await asyncio.sleep(0.05)  # keep the transaction open while the other one inserts
             return new
 
@@ -115,5 +119,7 @@ async def test_a_key_too_long_for_the_column_is_refused_before_the_database(
     async with sessions() as session, session.begin():
         with pytest.raises(ValueError, match="outbox key longer than 255"):
             await enqueue(
-                session, PlannedMessage("k" * 256, workspace, dm("x", workspace, 1).target, Card("x"))
+                session,
+                PlannedMessage("k" * 256, workspace, dm("x", workspace, 1).target, Card("x")),
+                now=START,
             )

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.serve import SLACK, serving_app
 from bot.config import Settings
 from tests.adapters.slack import wire
+from tests.clock import SettableClock
 from tests.fakes.slack_api import FakeSlackApi, SlackUser
 from tests.harness import every_row
 
@@ -35,6 +36,7 @@ class SlackRig:
     server: TestServer
     http: ClientSession
     engine: AsyncEngine
+    clock: SettableClock  # what time it is for the bot (its sender, its ticks); runs on from the real time
 
     def url(self, path: str = "/slack/events") -> str:
         return str(self.server.make_url(path))
@@ -87,8 +89,10 @@ def rig_settings(api: FakeSlackApi, database_url: str, **slack: str) -> Settings
 
 
 @asynccontextmanager
-async def serving(settings: Settings, engine: AsyncEngine) -> AsyncIterator[TestServer]:
-    app = await serving_app(settings, engine=engine)
+async def serving(
+    settings: Settings, engine: AsyncEngine, clock: SettableClock | None = None
+) -> AsyncIterator[TestServer]:
+    app = await serving_app(settings, engine=engine, clock=clock or SettableClock())
     async with TestServer(app) as server:
         yield server
 
@@ -98,5 +102,6 @@ async def slack(slack_api: FakeSlackApi, engine: AsyncEngine, database_url: str)
     settings = rig_settings(
         slack_api, database_url, slack_bot_token=slack_api.bot_token, slack_signing_secret=wire.SIGNING_SECRET
     )
-    async with serving(settings, engine) as server, ClientSession() as http:
-        yield SlackRig(slack_api, server, http, engine)
+    clock = SettableClock()
+    async with serving(settings, engine, clock) as server, ClientSession() as http:
+        yield SlackRig(slack_api, server, http, engine, clock)

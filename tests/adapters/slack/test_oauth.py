@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from storage.secrets import TokenCipher
 from tests.adapters.slack import wire
 from tests.adapters.slack.conftest import SlackRig, rig_settings, serving
+from tests.clock import SettableClock
 from tests.fakes.slack_api import FakeSlackApi, SlackUser
 
 SECRET_KEY = TokenCipher.new_key()
@@ -28,8 +29,9 @@ async def oauth(slack_api: FakeSlackApi, engine: AsyncEngine, database_url: str)
         slack_signing_secret=wire.SIGNING_SECRET,
         okrbot_secret_key=SECRET_KEY,
     )
-    async with serving(settings, engine) as server, ClientSession() as http:
-        yield SlackRig(slack_api, server, http, engine)
+    clock = SettableClock()
+    async with serving(settings, engine, clock) as server, ClientSession() as http:
+        yield SlackRig(slack_api, server, http, engine, clock)
 
 
 async def _install(rig: SlackRig, team_id: str) -> None:

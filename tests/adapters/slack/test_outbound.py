@@ -42,11 +42,13 @@ async def test_reaching_a_target_is_celebrated_in_the_channel_within_seconds_and
 
 
 async def test_a_due_check_in_prompt_reaches_the_owner_as_a_dm(slack: SlackRig) -> None:
+    slack.clock.set(datetime(2026, 11, 27, 12, 0, tzinfo=UTC))  # a Friday
     await slack.command("new Win our first customers")
     await slack.command("kr O1 Reach 10 paying customers")
     jobs = slack.server.app[JOBS]
     # Maya lives in Berlin: her prompt is due on Monday at 09:00 there, 08:00 UTC in winter.
     monday = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    slack.clock.set(monday)
 
     summary = await tick(monday, sessions=jobs.sessions, planners=jobs.planners, sender=jobs.sender)
 
