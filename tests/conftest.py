@@ -34,11 +34,19 @@ from storage.migrate import upgrade
 TRAVEL_SITE = Path(__file__).parent / "travel"  # its sitecustomize moves child processes' clocks too
 
 
+DATABASES = ("sqlite", "postgres")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--at",
         metavar="TIME",
         help="run the tests as if it were TIME (ISO 8601, e.g. 2027-03-28T00:30:00Z; UTC without an offset)",
+    )
+    parser.addoption(
+        "--databases",
+        default=",".join(DATABASES),
+        help="which databases to run the database tests on: sqlite, postgres or both (default sqlite,postgres)",
     )
 
 
@@ -109,6 +117,30 @@ async def postgres_url() -> AsyncIterator[str]:
             await maintenance.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:
             await maintenance.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave out the tests of the databases `--databases` does not name."""
+    wanted = {name.strip() for name in config.getoption("--databases").split(",") if name.strip()}
+    if unknown := wanted - set(DATABASES):
+        raise pytest.UsageError(
+            f"--databases: unknown {', '.join(sorted(unknown))}; use sqlite, postgres or both"
+        )
+    if wanted == set(DATABASES):
+        return
+    kept, left_out = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        database = callspec.params.get("database_url") if callspec is not None else None
+        uses = (
+            {database}
+            if database
+            else {name.removesuffix("_url") for name in getattr(item, "fixturenames", ())}
+        )
+        (left_out if uses & (set(DATABASES) - wanted) else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
