@@ -1,4 +1,4 @@
-"""Teams: who works together on team objectives."""
+"""OKR teams (groups of members who share objectives, not Microsoft Teams): creating them, adding people."""
 
 from __future__ import annotations
 
