@@ -12,8 +12,8 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, Target, ToConversation, ToMember
 from bot.invocation import ConversationRef
-from bot.jobs.messages import PlannedMessage, Target, ToConversation, ToMember
 from bot.service.events import DomainEvent, KeyResultAchieved, ObjectiveAchieved
 from bot.views import coaching as views
 from storage import coaching as store

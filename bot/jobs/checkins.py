@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, ToMember
 from bot.domain.cycles import Cycle
 from bot.domain.enums import ObjectiveState
 from bot.domain.schedules import next_due, zone
-from bot.jobs.messages import PlannedMessage, ToMember
 from bot.views import coaching as views
 from storage import coaching as store
 from storage.tables import KeyResult, Member, MemberCoaching, Objective

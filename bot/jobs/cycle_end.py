@@ -13,10 +13,10 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, ToMember
 from bot.domain.cycles import Cycle
 from bot.domain.enums import ObjectiveState
 from bot.domain.schedules import zone
-from bot.jobs.messages import PlannedMessage, ToMember
 from bot.views.coaching import cycle_ending
 from storage import coaching as store
 from storage.tables import ClosedCycle, Member, MemberCoaching, Objective

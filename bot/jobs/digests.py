@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, ToConversation
 from bot.domain.schedules import Slot, iso_week, local_date, next_due
 from bot.invocation import ConversationRef
-from bot.jobs.messages import PlannedMessage, ToConversation
 from bot.service.digests import build_digest, statuses_of, statuses_text
 from bot.views.coaching import digest_card
 from storage import coaching as store

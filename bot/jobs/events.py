@@ -15,9 +15,9 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, UpdateSent
 from bot.jobs.celebrations import plan_celebrations
 from bot.jobs.checkins import checked_in_since, kr_ids_of, prompt_key, reminder_key
-from bot.jobs.messages import PlannedMessage, UpdateSent
 from bot.service.events import CheckedIn, DomainEvent, OkrChanged
 from bot.views import coaching as views
 from storage import coaching as store
