@@ -14,6 +14,7 @@ from bot.service.errors import OkrError
 from bot.service.events import CheckedIn, KeyResultAchieved, ObjectiveAchieved, OkrChanged
 from bot.service.key_results import require_active
 from bot.service.permissions import require_edit_key_result
+from bot.service.roll_up import refresh_progress
 from storage.tables import CheckIn, KeyResult, Objective
 
 
@@ -68,8 +69,8 @@ async def check_in(
     if achieved_now:
         key_result.achieved_at = ctx.now
         ctx.events.append(KeyResultAchieved(key_result.id, objective.id, objective.cycle, ctx.me_id))
-    ctx.repo.session.add(key_result)
-    await ctx.repo.refresh_progress(objective, now=ctx.now)
+    ctx.repo.update(key_result)
+    await refresh_progress(ctx.repo, objective, now=ctx.now)
     if achieved_now:
         siblings = await ctx.repo.key_results_of(objective.id)
         if all(kr.achieved_at is not None for kr in siblings if kr.kind.celebrates):
