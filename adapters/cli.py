@@ -25,12 +25,13 @@ from adapters.serve import SettingsError, check_settings, serve, serving_app
 from adapters.slack.settings import SlackSettingsError
 from bot.config import Settings, load_settings
 from bot.core import OkrBot
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.clock import system_clock
 from bot.domain.enums import Platform
 from bot.invocation import Actor
 from bot.jobs.housekeeping import Housekeeping
 from bot.jobs.runtime import JobsRuntime
-from bot.jobs.sender import Sender, SenderConfig
 from bot.jobs.tick import tick
 from bot.ports import ChatPort
 from storage import migrate

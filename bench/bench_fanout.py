@@ -47,10 +47,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from adapters.slack.blocks import fallback_text
 from adapters.slack.port import SlackChatPort
 from adapters.slack.tokens import TokensByWorkspace
+from bot.delivery.enqueue import enqueue_many
+from bot.delivery.planned import PlannedMessage, ToMember
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
-from bot.jobs.messages import PlannedMessage, ToMember
-from bot.jobs.outbox import enqueue_many
-from bot.jobs.sender import Sender, SenderConfig
 from bot.jobs.tick import Planner, tick
 from bot.views.cards import Card
 from storage import migrate

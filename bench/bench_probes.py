@@ -36,9 +36,9 @@ from sqlmodel import col
 from adapters.ops.metrics import Metrics
 from adapters.ops.readiness import Readiness
 from adapters.server import build_app
+from bot.delivery.enqueue import enqueue_many
+from bot.delivery.planned import PlannedMessage, ToMember
 from bot.domain.enums import Platform
-from bot.jobs.messages import PlannedMessage, ToMember
-from bot.jobs.outbox import enqueue_many
 from bot.views.cards import Card
 from storage import migrate, outbox
 from storage.engine import create_engine, session_factory

@@ -19,6 +19,7 @@ from bot.invocation import ActionPress, Actor, CommandText, ConversationRef, For
 from bot.service.context import Context
 from bot.service.errors import OkrError
 from bot.service.events import DomainEvent
+from bot.service.prompt_schedule import reschedule
 from bot.service.reading import objective_page
 from bot.telemetry import NO_TELEMETRY, CommandOutcome, Telemetry, command_name
 from bot.views import messages
@@ -26,7 +27,6 @@ from bot.views.actions import BadPayload
 from bot.views.cards import Card, Response
 from bot.views.dashboard import dashboard_cards
 from storage.changes import announced_by_caller
-from storage.coaching import reschedule
 from storage.repository import WorkspaceRepository, find_identity, get_or_create_workspace
 
 log = logging.getLogger(__name__)
@@ -171,7 +171,7 @@ class OkrBot:
             me = await repo.upsert_member(user_id=actor.user_id, display_name=name, tz=tz, is_admin=admin)
         now = self.clock()
         if known.schedule_tz is not None and known.schedule_tz != me.tz:
-            await reschedule(session, [me], now=now)  # their next check-in prompt follows their zone
+            await reschedule(repo.coaching, [me], now=now)  # their next check-in prompt follows their zone
         return Context(repo=repo, workspace=workspace, me=me, now=now, conversation=invocation.conversation)
 
     async def _dispatch(self, ctx: Context, invocation: Invocation) -> Response:

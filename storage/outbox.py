@@ -56,8 +56,8 @@ async def insert_if_absent(*, session: AsyncSession, rows: Sequence[Mapping[str,
     new = set(result.scalars())
     if dialect == "postgresql" and len(new) >= ANALYZE_AFTER:
         # Until autovacuum gets to it, the planner still thinks the table is as small as before, and the next
-        # tick's `key IN (...)` look-ups become sequential scans: 100,000 fresh rows made a one-second
-        # re-planning take over five minutes in bench_fanout. Fresh statistics now cost about 0.1 s.
+        # tick's `key IN (...)` look-ups become sequential scans, each reading the whole table; fresh
+        # statistics cost far less than one such tick (bench_fanout shows both).
         await session.execute(sa.text("ANALYZE outbox"))
     return new
 
@@ -240,7 +240,7 @@ async def mark_many_sent(
         # One UPDATE joined to the sent rows, not one per row: a statement per row is a lookup per row, and the
         # planner, whose statistics still say that hardly any row is being sent (they were taken when the
         # fan-out's rows were inserted), looks each one up through the status index, reading every row being
-        # sent: 700 rows took a second where this takes 23 ms.
+        # sent, so the cost grows with the square of the batch (bench_fanout measures it).
         columns = ("row_id", "ref_platform", "ref_workspace", "ref_conversation", "ref_message")
         arrays = list(zip(*((row_id, *_ref_values(ref)) for row_id, ref in sent), strict=True))
         element_types: tuple[Any, ...] = (sa.Integer, sa.String, sa.String, sa.Text, sa.String)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.enums import Confidence, Level, ObjectiveState, Platform
-from bot.domain.progress import AT_RISK_MARGIN, kr_progress, rolled_up_progress, worst_confidence
+from bot.domain.progress import AT_RISK_MARGIN
+from storage.coaching import CoachingStore
 from storage.tables import (
     CheckIn,
     ClosedCycle,
@@ -27,7 +27,6 @@ from storage.tables import (
     TeamMembership,
     Workspace,
 )
-from storage.types import utcnow
 
 Counter = Literal["next_objective_number", "next_key_result_number", "next_initiative_number"]
 
@@ -97,6 +96,22 @@ class WorkspaceRepository:
     def __init__(self, *, session: AsyncSession, workspace_id: int) -> None:
         self.session = session
         self.workspace_id = workspace_id
+        self.coaching = CoachingStore(session=session)  # rules, schedules, channels: over the same session
+
+    # -- writing changed rows ----------------------------------------------------------------------
+
+    def update(self, row: SQLModel) -> None:
+        """Write a changed row (or a new one) with the transaction's next flush."""
+        self.session.add(row)
+
+    async def save(self, row: SQLModel) -> None:
+        """Write a changed row (or a new one) now, so that the queries after it see it."""
+        self.session.add(row)
+        await self.session.flush()
+
+    async def flush(self) -> None:
+        """Write the rows updated so far now."""
+        await self.session.flush()
 
     # -- numbering ---------------------------------------------------------------------------------
 
@@ -334,24 +349,6 @@ class WorkspaceRepository:
             parent_id = parent.parent_id
         return chain
 
-    async def refresh_progress(self, objective: Objective, *, now: datetime | None = None) -> None:
-        """Recompute the stored progress and confidence of an objective and of every objective above it."""
-        for current in [objective, *await self.ancestors_of(objective)]:
-            assert current.id is not None
-            key_results = await self.key_results_of(current.id)
-            children = await self.children_of(current.id)
-            current.progress = rolled_up_progress(
-                [
-                    (kr_progress(kr.kind, kr.start_value, kr.target_value, kr.current_value), kr.weight)
-                    for kr in key_results
-                ],
-                [child.progress for child in children],
-            )
-            current.confidence = worst_confidence(kr.last_confidence for kr in key_results)
-            current.updated_at = now or utcnow()
-            self.session.add(current)
-        await self.session.flush()
-
     async def delete_objective(self, objective: Objective) -> None:
         """Delete an objective with its key results, check-ins and initiatives; children lose their parent."""
         assert objective.id is not None
@@ -496,6 +493,20 @@ class WorkspaceRepository:
         await self.session.flush()
 
     # -- export ------------------------------------------------------------------------------------
+
+    async def public_active_objectives(self, cycle: str, *, team_id: int | None) -> Sequence[Objective]:
+        """A cycle's active objectives that are not private (of one team, or all), company first: a digest's."""
+        query = select(Objective).where(
+            Objective.workspace_id == self.workspace_id,
+            Objective.cycle == cycle,
+            Objective.state == ObjectiveState.ACTIVE,
+            col(Objective.private).is_(False),
+        )
+        if team_id is not None:
+            query = query.where(Objective.team_id == team_id)
+        return (
+            await self.session.exec(query.order_by(col(Objective.level_rank).desc(), col(Objective.number)))
+        ).all()
 
     async def all_objectives(self) -> Sequence[Objective]:
         query = select(Objective).where(Objective.workspace_id == self.workspace_id)

@@ -315,7 +315,7 @@ class TargetKind(StrEnum):
 
 
 class Outbox(SQLModel, table=True):
-    """One message the bot sends on its own, once: the key is unique forever (see bot/jobs/messages.py)."""
+    """One message the bot sends on its own, once: the key is unique forever (see bot/delivery/planned.py)."""
 
     __table_args__ = (
         sa.UniqueConstraint("key", name="uq_outbox_key"),
@@ -336,7 +336,7 @@ class Outbox(SQLModel, table=True):
     conversation_workspace: str | None = Field(default=None, max_length=EXTERNAL_ID_LEN)
     conversation_opaque: str | None = Field(default=None, sa_type=sa.Text)  # a Teams reference is JSON
     update_key: str | None = Field(default=None, max_length=OUTBOX_KEY_LEN)
-    card: str = Field(sa_type=sa.Text)  # bot/jobs/cardjson.py
+    card: str = Field(sa_type=sa.Text)  # bot/delivery/cardjson.py
     status: OutboxStatus = Field(default=OutboxStatus.PENDING, sa_type=enum_column_type(OutboxStatus))
     attempts: int = 0
     # Pending: not before then. Sending: when the lease runs out (= claimed_until), so one index finds both.

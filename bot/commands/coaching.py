@@ -87,11 +87,11 @@ async def run_coaching(ctx: Context, command: CoachingCommand) -> Response:
                 if team is not None and team.id is not None
                 else store.WORKSPACE_SCOPE
             )
-            last = await store.channel(
-                ctx.repo.session, workspace_id=ctx.workspace_id, purpose=ChannelPurpose.DIGEST, scope=scope
+            last = await ctx.repo.coaching.channel(
+                workspace_id=ctx.workspace_id, purpose=ChannelPurpose.DIGEST, scope=scope
             )
             digest = await build_digest(
-                ctx.repo.session,
+                ctx.repo,
                 ctx.workspace,
                 team,
                 ctx.now,

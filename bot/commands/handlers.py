@@ -15,9 +15,9 @@ from bot.service import (
     key_results,
     lookup,
     objectives,
+    okr_teams,
     permissions,
     reading,
-    teams,
 )
 from bot.service.context import Context
 from bot.service.errors import OkrError
@@ -132,11 +132,11 @@ async def run(ctx: Context, command: c.Command, *, words: str = "") -> Response:
             return Response(cards=(Card(title=f"Your OKRs as {filename}", tone=Tone.SUCCESS),),
                             attachments=(attachment,))  # fmt: skip
         case c.TeamCreate(name=name):
-            team = await teams.create(ctx, name)
+            team = await okr_teams.create(ctx, name)
             return messages.notice(f"Created the team {team.name}", "You are its first member.",
                                    hints=(f"okr team add {team.name} @someone adds people.",))  # fmt: skip
         case c.TeamAdd(name=name, members=mentions):
-            team, joined, already = await teams.add_members(ctx, name, mentions)
+            team, joined, already = await okr_teams.add_members(ctx, name, mentions)
             text = ", ".join(m.display_name for m in joined) or "nobody new"
             hints = (f"Already in it: {', '.join(m.display_name for m in already)}.",) if already else ()
             return messages.notice(f"Added to {team.name}: {text}", hints=hints)

@@ -1,1 +1,2 @@
-"""Work the bot does on its own: check-in prompts, reminders, celebrations, digests, and sending them."""
+"""Work the bot does on its own: deciding which check-in prompts, reminders, celebrations and digests are due
+(the planners), and the clock, tick and runtime that run them; bot/delivery sends what they plan."""

@@ -12,11 +12,11 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, Target, ToConversation, ToMember
 from bot.invocation import ConversationRef
-from bot.jobs.messages import PlannedMessage, Target, ToConversation, ToMember
 from bot.service.events import DomainEvent, KeyResultAchieved, ObjectiveAchieved
 from bot.views import coaching as views
-from storage import coaching as store
+from storage.coaching import CoachingStore
 from storage.repository import WorkspaceRepository
 from storage.tables import KeyResult, Member, Objective, Workspace
 
@@ -31,11 +31,10 @@ def objective_key(objective_id: int, cycle: str) -> str:
 
 async def _target(session: AsyncSession, objective: Objective, owner_id: int) -> Target:
     """Where a celebration of something in `objective` goes."""
+    store = CoachingStore(session=session)
     if objective.private:
         return ToMember(owner_id)
-    setting = await store.celebration_channel(
-        session, workspace_id=objective.workspace_id, team_id=objective.team_id
-    )
+    setting = await store.celebration_channel(workspace_id=objective.workspace_id, team_id=objective.team_id)
     if setting is None:
         return ToMember(owner_id)
     workspace = await session.get(Workspace, objective.workspace_id)

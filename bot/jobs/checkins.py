@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, ToMember
 from bot.domain.cycles import Cycle
 from bot.domain.enums import ObjectiveState
 from bot.domain.schedules import next_due, zone
-from bot.jobs.messages import PlannedMessage, ToMember
+from bot.service.prompt_schedule import place, reschedule, rule_book
 from bot.views import coaching as views
-from storage import coaching as store
+from storage.coaching import CoachingStore
 from storage.tables import KeyResult, Member, MemberCoaching, Objective
 
 # A prompt is planned at most this late: after a longer outage the slot is skipped, not sent at night.
@@ -61,10 +62,11 @@ async def plan_checkins(
     `max_members` bounds one call's work (a tick that must stay short): the rest stay due for the next call,
     oldest first, and are still planned as long as they are less than GRACE late.
     """
+    store = CoachingStore(session=session)
     planned: list[PlannedMessage] = []
     left = max_members
     while left is None or left > 0:
-        due = await store.due_prompts(session, now=now, limit=BATCH if left is None else min(BATCH, left))
+        due = await store.due_prompts(now=now, limit=BATCH if left is None else min(BATCH, left))
         if not due:
             break
         planned += await _plan_batch(session, due, now)
@@ -75,22 +77,23 @@ async def plan_checkins(
 async def _plan_batch(
     session: AsyncSession, due: Sequence[tuple[MemberCoaching, Member]], now: datetime
 ) -> list[PlannedMessage]:
+    store = CoachingStore(session=session)
     members = [member for _, member in due]
-    book = await store.rule_book(session, members)
-    hours = await store.reminder_hours(session, {m.workspace_id for m in members})
+    book = await rule_book(store, members)
+    hours = await store.reminder_hours({m.workspace_id for m in members})
     # Which slot each is due for, in their zone as it is now (it may have changed since the row was placed).
     slots: dict[int, tuple[MemberCoaching, Member, str, datetime]] = {}
     for row, member in due:
         assert member.id is not None
         slot = book.slot_for(member)
         if slot is None:
-            store.place(row, None, member.tz, after=now)
+            place(row, None, member.tz, after=now)
             continue
         occurrence = next_due(slot, member.tz, now - GRACE)
         if occurrence.at > now:  # their zone or rule moved it later: not due yet
-            store.place(row, slot, member.tz, after=now - GRACE)
+            place(row, slot, member.tz, after=now - GRACE)
             continue
-        store.place(row, slot, member.tz, after=now)  # moved on whatever is decided below
+        place(row, slot, member.tz, after=now)  # moved on whatever is decided below
         if occurrence.period == row.prompt_period or is_paused(row, occurrence.at):
             continue
         slots[member.id] = (row, member, occurrence.period, occurrence.at)
@@ -101,7 +104,7 @@ async def _plan_batch(
         assert member.id is not None
         owners[member.workspace_id].add(member.id)
         cycles.add(Cycle.containing(at.astimezone(zone(member.tz)).date()).name)
-    open_krs = await store.open_key_results_owned(session, owners=owners, cycles=cycles)
+    open_krs = await store.open_key_results_owned(owners=owners, cycles=cycles)
 
     planned = []
     for member_id, (row, member, period, at) in slots.items():
@@ -132,24 +135,26 @@ async def _plan_batch(
 async def schedule_unscheduled(session: AsyncSession, now: datetime) -> int:
     """Give a schedule to key-result owners who have none (rows made before the coach existed): run it once
     at start-up or after a migration; afterwards the core's events keep every owner scheduled. How many."""
+    store = CoachingStore(session=session)
     count = 0
-    while owners := await store.unscheduled_owners(session, limit=BATCH):
-        await store.reschedule(session, owners, now=now)
+    while owners := await store.unscheduled_owners(limit=BATCH):
+        await reschedule(store, owners, now=now)
         count += len(owners)
     return count
 
 
 async def plan_reminders(session: AsyncSession, now: datetime) -> Sequence[PlannedMessage]:
     """The one reminder per prompt, for members who have still not checked in on all of it since."""
+    store = CoachingStore(session=session)
     planned: list[PlannedMessage] = []
     while True:
-        due = await store.due_reminders(session, now=now, limit=BATCH)
+        due = await store.due_reminders(now=now, limit=BATCH)
         if not due:
             return planned
         items_by_id = {
             kr.id: (kr, o)
             for kr, o in await store.key_results_with_objectives(
-                session, (i for row, _ in due for i in kr_ids_of(row.prompt_key_results))
+                (i for row, _ in due for i in kr_ids_of(row.prompt_key_results))
             )
         }
         for row, member in due:

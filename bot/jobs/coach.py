@@ -12,11 +12,11 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage
 from bot.jobs.checkins import plan_checkins, plan_reminders, schedule_unscheduled
 from bot.jobs.cycle_end import plan_cycle_end
 from bot.jobs.digests import plan_digests
 from bot.jobs.events import plan_for_events
-from bot.jobs.messages import PlannedMessage
 
 Planner = Callable[[AsyncSession, datetime], Awaitable[Sequence[PlannedMessage]]]
 

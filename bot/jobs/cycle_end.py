@@ -13,12 +13,13 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, ToMember
 from bot.domain.cycles import Cycle
 from bot.domain.enums import ObjectiveState
 from bot.domain.schedules import zone
-from bot.jobs.messages import PlannedMessage, ToMember
+from bot.service.prompt_schedule import ensure_coaching
 from bot.views.coaching import cycle_ending
-from storage import coaching as store
+from storage.coaching import CoachingStore
 from storage.tables import ClosedCycle, Member, MemberCoaching, Objective
 
 NOTICE_DAYS = 7  # asked when this many days of the cycle are left, counting the day itself
@@ -40,6 +41,7 @@ def ending_cycles(now: datetime) -> list[Cycle]:
 
 
 async def plan_cycle_end(session: AsyncSession, now: datetime) -> Sequence[PlannedMessage]:
+    store = CoachingStore(session=session)
     cycles = ending_cycles(now)
     if not cycles:
         return []
@@ -89,8 +91,8 @@ async def plan_cycle_end(session: AsyncSession, now: datetime) -> Sequence[Plann
         )
         asked[member_id] = cycle_name
     if asked:
-        await store.ensure_coaching(session, asked, now=now)
-        for member_id, row in (await store.coaching_of(session, asked)).items():
+        await ensure_coaching(store, asked, now=now)
+        for member_id, row in (await store.coaching_of(asked)).items():
             row.cycle_end_asked = asked[member_id]
             session.add(row)
         await session.flush()

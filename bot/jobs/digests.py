@@ -11,12 +11,13 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, ToConversation
 from bot.domain.schedules import Slot, iso_week, local_date, next_due
 from bot.invocation import ConversationRef
-from bot.jobs.messages import PlannedMessage, ToConversation
 from bot.service.digests import build_digest, statuses_of, statuses_text
 from bot.views.coaching import digest_card
-from storage import coaching as store
+from storage.coaching import CoachingStore
+from storage.repository import WorkspaceRepository
 from storage.tables import ChannelSetting, Team, Workspace
 
 GRACE = timedelta(hours=6)  # a digest more than this late is skipped until next week
@@ -28,9 +29,10 @@ def digest_key(workspace_id: int, team_id: int | None, week: str) -> str:
 
 
 async def plan_digests(session: AsyncSession, now: datetime) -> Sequence[PlannedMessage]:
+    store = CoachingStore(session=session)
     planned: list[PlannedMessage] = []
     while True:
-        due = await store.due_digests(session, now=now, limit=BATCH)
+        due = await store.due_digests(now=now, limit=BATCH)
         if not due:
             return planned
         for setting in due:
@@ -55,7 +57,8 @@ async def _plan_one(session: AsyncSession, setting: ChannelSetting, now: datetim
     if now - due_at > GRACE:
         return None
     team = await session.get(Team, setting.team_id) if setting.team_id is not None else None
-    digest = await build_digest(session, workspace, team, now, statuses_of(setting.last_statuses))
+    repo = WorkspaceRepository(session=session, workspace_id=workspace.id)
+    digest = await build_digest(repo, workspace, team, now, statuses_of(setting.last_statuses))
     setting.last_statuses = statuses_text(digest)
     week = iso_week(local_date(due_at, workspace.default_tz))
     return PlannedMessage(

@@ -15,12 +15,13 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, UpdateSent
 from bot.jobs.celebrations import plan_celebrations
 from bot.jobs.checkins import checked_in_since, kr_ids_of, prompt_key, reminder_key
-from bot.jobs.messages import PlannedMessage, UpdateSent
 from bot.service.events import CheckedIn, DomainEvent, OkrChanged
+from bot.service.prompt_schedule import ensure_coaching
 from bot.views import coaching as views
-from storage import coaching as store
+from storage.coaching import CoachingStore
 from storage.tables import MemberCoaching
 
 
@@ -29,15 +30,16 @@ async def plan_for_events(
 ) -> Sequence[PlannedMessage]:
     """Messages that `events` call for (and the schedule rows they touch), in the caller's transaction, at
     the bot clock's `now`."""
+    store = CoachingStore(session=session)
     if not events:
         return []
     touched = {e.member_id for e in events if isinstance(e, OkrChanged)}
     touched |= {e.owner_id for e in events if isinstance(e, CheckedIn) and e.owner_id is not None}
-    await store.ensure_coaching(session, touched, now=now)
+    await ensure_coaching(store, touched, now=now)
 
     planned: list[PlannedMessage] = []
     owners = {e.owner_id for e in events if isinstance(e, CheckedIn) and e.owner_id is not None}
-    for row in (await store.coaching_of(session, owners)).values():
+    for row in (await store.coaching_of(owners)).values():
         planned += await _prompt_updates(session, row, now)
     planned += await plan_celebrations(session, events, now)
     return planned
@@ -45,9 +47,10 @@ async def plan_for_events(
 
 async def _prompt_updates(session: AsyncSession, row: MemberCoaching, now: datetime) -> list[PlannedMessage]:
     """The prompt (and the reminder, if one went) of the member's last period, redrawn with what is done."""
+    store = CoachingStore(session=session)
     if row.prompt_period is None or row.prompted_at is None:
         return []
-    items = await store.key_results_with_objectives(session, kr_ids_of(row.prompt_key_results))
+    items = await store.key_results_with_objectives(kr_ids_of(row.prompt_key_results))
     done = {kr.id for kr, _ in items if kr.id is not None and checked_in_since(kr, row.prompted_at)}
     if not done:
         return []

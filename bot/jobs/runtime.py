@@ -22,11 +22,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.core import AfterCommit, EventHook
+from bot.delivery.enqueue import EventPlanner, enqueue_planned
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.clock import Clock, system_clock
 from bot.domain.enums import Platform
 from bot.jobs.housekeeping import Housekeeping
-from bot.jobs.outbox import EventPlanner, enqueue_planned
-from bot.jobs.sender import Sender, SenderConfig
 from bot.jobs.tick import Planner, tick
 from bot.ports import ChatPort
 from bot.scheduler import build_scheduler

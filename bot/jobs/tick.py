@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.jobs.messages import PlannedMessage
-from bot.jobs.outbox import enqueue_many
-from bot.jobs.sender import Sender
+from bot.delivery.enqueue import enqueue_many
+from bot.delivery.planned import PlannedMessage
+from bot.delivery.sender import Sender
 
 log = logging.getLogger(__name__)
 

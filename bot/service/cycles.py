@@ -50,7 +50,7 @@ async def close(ctx: Context, cycle: Cycle) -> ClosedResult:
         objective.score = objective.progress
         objective.state = ObjectiveState.CLOSED
         objective.updated_at = ctx.now
-        ctx.repo.session.add(objective)
+        ctx.repo.update(objective)
     record = ClosedCycle(
         workspace_id=ctx.workspace_id,
         name=cycle.name,

@@ -11,11 +11,8 @@ import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
-
 from bot.domain.cycles import Cycle
-from bot.domain.enums import ObjectiveState, Status
+from bot.domain.enums import Status
 from bot.domain.progress import expected_progress, is_stale, kr_progress, status_for
 from bot.domain.schedules import iso_week, local_date
 from bot.views.coaching import Digest, DigestLine
@@ -40,29 +37,20 @@ def statuses_text(digest: Digest) -> str:
 
 
 async def build_digest(
-    session: AsyncSession,
+    repo: WorkspaceRepository,
     workspace: Workspace,
     team: Team | None,
     now: datetime,
     previous: Mapping[int, Status],
 ) -> Digest:
     """The digest of a workspace (or of one team's objectives) at `now`; private objectives are left out."""
-    assert workspace.id is not None
+    assert workspace.id == repo.workspace_id
     today = local_date(now, workspace.default_tz)
     cycle = Cycle.containing(today)
     expected = expected_progress(cycle, now)
-    query = select(Objective).where(
-        Objective.workspace_id == workspace.id,
-        Objective.cycle == cycle.name,
-        Objective.state == ObjectiveState.ACTIVE,
-        col(Objective.private).is_(False),
+    objectives = await repo.public_active_objectives(
+        cycle.name, team_id=team.id if team is not None else None
     )
-    if team is not None:
-        query = query.where(Objective.team_id == team.id)
-    objectives = (
-        await session.exec(query.order_by(col(Objective.level_rank).desc(), col(Objective.number)))
-    ).all()
-    repo = WorkspaceRepository(session=session, workspace_id=workspace.id)
     key_results = await repo.key_results_of_many([o.id for o in objectives if o.id is not None])
     by_objective = {o.id: o for o in objectives}
     all_krs = [(kr, by_objective[oid]) for oid, krs in key_results.items() for kr in krs]

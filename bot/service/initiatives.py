@@ -32,7 +32,7 @@ async def complete(ctx: Context, initiative: Initiative, key_result: KeyResult, 
         await require_edit_key_result(ctx, key_result, objective)
     initiative.done = True
     initiative.done_at = ctx.now
-    ctx.repo.session.add(initiative)
+    ctx.repo.update(initiative)
 
 
 async def rename(
@@ -41,4 +41,4 @@ async def rename(
     if initiative.owner_id != ctx.me_id:
         await require_edit_key_result(ctx, key_result, objective)
     initiative.title = validate.title(title)
-    ctx.repo.session.add(initiative)
+    ctx.repo.update(initiative)

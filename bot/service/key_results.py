@@ -14,6 +14,7 @@ from bot.service.context import Context
 from bot.service.errors import OkrError
 from bot.service.events import OkrChanged
 from bot.service.permissions import require_edit_key_result, require_edit_objective
+from bot.service.roll_up import refresh_progress
 from storage.tables import KeyResult, Member, Objective
 
 MEASURE_HINT = "okr kr O12 <title> --target N [--start N] [--type increase|decrease|above|below|milestone]"
@@ -98,7 +99,7 @@ async def add(ctx: Context, objective: Objective, command: NewKeyResult) -> Adde
             weight=weight,
         )
     )
-    await ctx.repo.refresh_progress(objective, now=ctx.now)
+    await refresh_progress(ctx.repo, objective, now=ctx.now)
     ctx.events.append(OkrChanged(member_id=owner.id))  # type: ignore[arg-type]
     count = len(await ctx.repo.key_results_of(objective.id))
     hints = [
@@ -115,7 +116,7 @@ async def set_owner(ctx: Context, key_result: KeyResult, objective: Objective, o
     previous = key_result.owner_id
     key_result.owner_id = owner.id
     key_result.updated_at = ctx.now
-    ctx.repo.session.add(key_result)
+    ctx.repo.update(key_result)
     for member_id in {previous, owner.id} - {None}:
         ctx.events.append(OkrChanged(member_id=member_id))  # type: ignore[arg-type]
 
@@ -124,4 +125,4 @@ async def rename(ctx: Context, key_result: KeyResult, objective: Objective, titl
     await require_edit_key_result(ctx, key_result, objective)
     key_result.title = validate.title(title)
     key_result.updated_at = ctx.now
-    ctx.repo.session.add(key_result)
+    ctx.repo.update(key_result)

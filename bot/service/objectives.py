@@ -12,6 +12,7 @@ from bot.service.context import Context
 from bot.service.errors import OkrError
 from bot.service.events import OkrChanged
 from bot.service.permissions import require_admin, require_edit_objective, require_owner_or_admin
+from bot.service.roll_up import refresh_progress
 from storage.tables import Member, Objective
 
 
@@ -69,7 +70,7 @@ async def create(ctx: Context, command: NewObjective) -> Created:
         )
     )
     if parent is not None:
-        await ctx.repo.refresh_progress(parent, now=ctx.now)
+        await refresh_progress(ctx.repo, parent, now=ctx.now)
     ctx.events.append(OkrChanged(member_id=ctx.me_id))
     hints = [
         hygiene.objectives_per_owner_hint(await ctx.repo.count_owned(owner_id=ctx.me_id, cycle=cycle.name)),
@@ -99,18 +100,17 @@ async def align(ctx: Context, child: Objective, parent: Objective) -> None:
     _check_alignment(parent=parent, level=child.level, cycle=child.cycle)
     old_parent = await ctx.repo.objective_by_id(child.parent_id) if child.parent_id else None
     child.parent_id = parent.id
-    ctx.repo.session.add(child)
-    await ctx.repo.session.flush()
+    await ctx.repo.save(child)
     if old_parent is not None:
-        await ctx.repo.refresh_progress(old_parent, now=ctx.now)
-    await ctx.repo.refresh_progress(parent, now=ctx.now)
+        await refresh_progress(ctx.repo, old_parent, now=ctx.now)
+    await refresh_progress(ctx.repo, parent, now=ctx.now)
 
 
 async def set_owner(ctx: Context, objective: Objective, owner: Member) -> None:
     await require_edit_objective(ctx, objective)
     objective.owner_id = owner.id  # type: ignore[assignment]
     objective.updated_at = ctx.now
-    ctx.repo.session.add(objective)
+    ctx.repo.update(objective)
     ctx.events.append(OkrChanged(member_id=ctx.me_id))
     if owner.id is not None:
         ctx.events.append(OkrChanged(member_id=owner.id))
@@ -120,7 +120,7 @@ async def rename(ctx: Context, objective: Objective, title: str) -> None:
     await require_edit_objective(ctx, objective)
     objective.title = validate.title(title)
     objective.updated_at = ctx.now
-    ctx.repo.session.add(objective)
+    ctx.repo.update(objective)
 
 
 async def archive(ctx: Context, objective: Objective) -> None:
@@ -129,11 +129,10 @@ async def archive(ctx: Context, objective: Objective) -> None:
         raise OkrError(f"O{objective.number} is already archived.")
     objective.state = ObjectiveState.ARCHIVED
     objective.updated_at = ctx.now
-    ctx.repo.session.add(objective)
-    await ctx.repo.session.flush()
+    await ctx.repo.save(objective)
     parent = await ctx.repo.objective_by_id(objective.parent_id) if objective.parent_id else None
     if parent is not None:
-        await ctx.repo.refresh_progress(parent, now=ctx.now)
+        await refresh_progress(ctx.repo, parent, now=ctx.now)
     ctx.events.append(OkrChanged(member_id=objective.owner_id))
 
 
@@ -142,5 +141,5 @@ async def delete(ctx: Context, objective: Objective) -> None:
     parent = await ctx.repo.objective_by_id(objective.parent_id) if objective.parent_id else None
     await ctx.repo.delete_objective(objective)
     if parent is not None:
-        await ctx.repo.refresh_progress(parent, now=ctx.now)
+        await refresh_progress(ctx.repo, parent, now=ctx.now)
     ctx.events.append(OkrChanged(member_id=objective.owner_id))

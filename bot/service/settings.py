@@ -1,7 +1,7 @@
 """Coaching settings: when people are asked to check in, pauses, and where celebrations and digests go.
 
-Every change that can move someone's next prompt recomputes it at once (storage.coaching.reschedule), so the
-check-in planner only ever reads the rows that have come due.
+Every change that can move someone's next prompt recomputes it at once (bot/service/prompt_schedule.py), so
+the check-in planner only ever reads the rows that have come due.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from bot.service import lookup
 from bot.service.context import Context
 from bot.service.errors import OkrError
 from bot.service.permissions import require_admin
-from storage import coaching as store
+from bot.service.prompt_schedule import reschedule, rule_book, slot_of
+from storage import coaching as scopes
 from storage.tables import ChannelSetting, CoachingRule, Member, MemberCoaching, Team
 
 INDEFINITELY = date.max
@@ -44,8 +45,7 @@ async def _source(ctx: Context, rule: CoachingRule | None) -> str:
 
 
 async def my_settings(ctx: Context) -> MySettings:
-    session = ctx.repo.session
-    book = await store.rule_book(session, [ctx.me])
+    book = await rule_book(ctx.repo.coaching, [ctx.me])
     (row,) = await _rows_for(ctx, [ctx.me])
     return MySettings(
         slot=book.slot_for(ctx.me),
@@ -58,16 +58,16 @@ async def my_settings(ctx: Context) -> MySettings:
 
 async def _rows_for(ctx: Context, members: Sequence[Member]) -> list[MemberCoaching]:
     """Their schedule rows, recomputed from the rules as they are now."""
-    return await store.reschedule(ctx.repo.session, members, now=ctx.now)
+    return await reschedule(ctx.repo.coaching, members, now=ctx.now)
 
 
 async def set_my_checkin(ctx: Context, slot: Slot | None, *, reset: bool = False) -> MySettings:
-    session, scope = ctx.repo.session, store.member_scope(ctx.me_id)
+    store, scope = ctx.repo.coaching, scopes.member_scope(ctx.me_id)
     if reset:
-        await store.delete_rule(session, workspace_id=ctx.workspace_id, scope=scope)
+        await store.delete_rule(workspace_id=ctx.workspace_id, scope=scope)
     else:
         await store.set_rule(
-            session, workspace_id=ctx.workspace_id, scope=scope, slot=slot, now=ctx.now, member_id=ctx.me_id
+            workspace_id=ctx.workspace_id, scope=scope, slot=slot, now=ctx.now, member_id=ctx.me_id
         )
     return await my_settings(ctx)
 
@@ -80,7 +80,7 @@ async def pause(ctx: Context, until: date | None) -> date:
         )
     (row,) = await _rows_for(ctx, [ctx.me])
     row.paused_until = until or INDEFINITELY
-    ctx.repo.session.add(row)
+    ctx.repo.coaching.update_schedule(row)
     return row.paused_until
 
 
@@ -89,7 +89,7 @@ async def resume(ctx: Context) -> MySettings:
     if row.paused_until is None or row.paused_until < local_date(ctx.now, ctx.me.tz):
         raise OkrError("Your check-ins are not paused.", "okr settings shows when they come.")
     row.paused_until = None
-    ctx.repo.session.add(row)
+    ctx.repo.coaching.update_schedule(row)
     return await my_settings(ctx)
 
 
@@ -113,18 +113,18 @@ class WorkspaceConfig:
 
 
 async def workspace_config(ctx: Context) -> WorkspaceConfig:
-    session = ctx.repo.session
-    workspace_rule = await store.rule(session, workspace_id=ctx.workspace_id, scope=store.WORKSPACE_SCOPE)
-    team_rules = await store.team_rules(session, workspace_id=ctx.workspace_id)
-    channels = await store.channels(session, workspace_id=ctx.workspace_id)
+    store = ctx.repo.coaching
+    workspace_rule = await store.rule(workspace_id=ctx.workspace_id, scope=scopes.WORKSPACE_SCOPE)
+    team_rules = await store.team_rules(workspace_id=ctx.workspace_id)
+    channels = await store.channels(workspace_id=ctx.workspace_id)
     teams = await ctx.repo.teams_by_id(
         {r.team_id for r in team_rules if r.team_id} | {c.team_id for c in channels if c.team_id}
     )
-    hours = await store.reminder_hours(session, [ctx.workspace_id])
+    hours = await store.reminder_hours([ctx.workspace_id])
     return WorkspaceConfig(
-        default=store.slot_of(workspace_rule) if workspace_rule else DEFAULT_CHECKIN_SLOT,
+        default=slot_of(workspace_rule) if workspace_rule else DEFAULT_CHECKIN_SLOT,
         default_set=workspace_rule is not None,
-        teams=[TeamRule(teams[r.team_id], store.slot_of(r)) for r in team_rules if r.team_id in teams],
+        teams=[TeamRule(teams[r.team_id], slot_of(r)) for r in team_rules if r.team_id in teams],
         channels=[(c, teams.get(c.team_id) if c.team_id else None) for c in channels],
         reminder_hours=hours[ctx.workspace_id],
         tz=ctx.workspace.default_tz,
@@ -140,15 +140,14 @@ async def config_checkin(
 ) -> Team | None:
     """Set (or with `reset`, drop) the check-in rule of the workspace or of one team; reschedule who it moves."""
     require_admin(ctx, "change the workspace's check-in schedule")
-    session = ctx.repo.session
+    store = ctx.repo.coaching
     team = await _team(ctx, team_name)
-    scope = store.team_scope(team.id) if team is not None and team.id is not None else store.WORKSPACE_SCOPE
+    scope = scopes.team_scope(team.id) if team is not None and team.id is not None else scopes.WORKSPACE_SCOPE
     if reset:
-        if not await store.delete_rule(session, workspace_id=ctx.workspace_id, scope=scope):
+        if not await store.delete_rule(workspace_id=ctx.workspace_id, scope=scope):
             raise OkrError(f"{team.name if team else 'The workspace'} has no check-in schedule of its own.")
     else:
         await store.set_rule(
-            session,
             workspace_id=ctx.workspace_id,
             scope=scope,
             slot=slot,
@@ -158,8 +157,8 @@ async def config_checkin(
     if team is not None and team.id is not None:
         members = list((await ctx.repo.members_by_id(await ctx.repo.team_member_ids(team.id))).values())
     else:
-        members = list(await store.workspace_members(session, workspace_id=ctx.workspace_id))
-    await store.reschedule(session, members, now=ctx.now)
+        members = list(await store.workspace_members(workspace_id=ctx.workspace_id))
+    await reschedule(store, members, now=ctx.now)
     return team
 
 
@@ -192,13 +191,13 @@ async def config_digest(
     require_admin(ctx, "set up digests")
     await _set_channel(ctx, ChannelPurpose.DIGEST, channel, team_name, slot)
     team = await _team(ctx, team_name)
-    return await store.channel(
-        ctx.repo.session, workspace_id=ctx.workspace_id, purpose=ChannelPurpose.DIGEST, scope=_scope(team)
+    return await ctx.repo.coaching.channel(
+        workspace_id=ctx.workspace_id, purpose=ChannelPurpose.DIGEST, scope=_scope(team)
     )
 
 
 def _scope(team: Team | None) -> str:
-    return store.team_scope(team.id) if team is not None and team.id is not None else store.WORKSPACE_SCOPE
+    return scopes.team_scope(team.id) if team is not None and team.id is not None else scopes.WORKSPACE_SCOPE
 
 
 async def _set_channel(
@@ -208,14 +207,13 @@ async def _set_channel(
     team_name: str | None,
     slot: Slot | None,
 ) -> str | None:
-    session = ctx.repo.session
+    store = ctx.repo.coaching
     team = await _team(ctx, team_name)
-    found = await store.channel(session, workspace_id=ctx.workspace_id, purpose=purpose, scope=_scope(team))
+    found = await store.channel(workspace_id=ctx.workspace_id, purpose=purpose, scope=_scope(team))
     if channel is None:
         if found is None:
             raise OkrError(f"No {purpose.value} channel is set for {team.name if team else 'the workspace'}.")
-        await session.delete(found)
-        await session.flush()
+        await store.delete_channel(found)
         return None
     opaque, label = _channel_address(ctx, channel)
     if found is None:
@@ -232,11 +230,10 @@ async def _set_channel(
         due = next_due(slot, ctx.workspace.default_tz, ctx.now)
         found.weekday, found.minute = slot.weekday, slot.minute
         found.next_due_at, found.due_period = due.at, due.period
-    session.add(found)
-    await session.flush()
+    await store.save_channel(found)
     return label
 
 
 async def config_reminder(ctx: Context, hours: int | None) -> None:
     require_admin(ctx, "change reminders")
-    await store.set_reminder_hours(ctx.repo.session, workspace_id=ctx.workspace_id, hours=hours)
+    await ctx.repo.coaching.set_reminder_hours(workspace_id=ctx.workspace_id, hours=hours)

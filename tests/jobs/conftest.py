@@ -18,10 +18,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import OkrBot
+from bot.delivery.planned import PlannedMessage
 from bot.domain.enums import Platform
 from bot.invocation import Actor, CommandText, ConversationRef, Invocation
 from bot.jobs.events import plan_for_events
-from bot.jobs.messages import PlannedMessage
 from bot.service.events import DomainEvent
 from storage.engine import session_factory
 from storage.tables import Member

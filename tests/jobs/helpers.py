@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.jobs.messages import PlannedMessage, Target, ToMember
-from bot.jobs.outbox import enqueue_many
+from bot.delivery.enqueue import enqueue_many
+from bot.delivery.planned import PlannedMessage, Target, ToMember
 from bot.views.cards import Card
 from storage.tables import Outbox
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
-from bot.jobs.sender import Sender, SenderConfig
 from bot.ports import MessageRef, Recipient
 from bot.views.cards import Card
 from storage.engine import create_engine, session_factory

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.delivery.cardjson import card_from_json, card_to_json
 from bot.domain.enums import Status
-from bot.jobs.cardjson import card_from_json, card_to_json
 from bot.views.actions import ActionId
 from bot.views.cards import Button, ButtonStyle, Card, Confirm, Fact, Person, Progress, Section, Tone
 

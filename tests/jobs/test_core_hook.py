@@ -11,12 +11,12 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import EventHook
+from bot.delivery.enqueue import enqueue_planned
+from bot.delivery.planned import PlannedMessage, ToConversation
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
-from bot.jobs.messages import PlannedMessage, ToConversation
-from bot.jobs.outbox import enqueue_planned
 from bot.jobs.runtime import JobsRuntime
-from bot.jobs.sender import SenderConfig
 from bot.service.events import DomainEvent, KeyResultAchieved
 from bot.views.cards import Card, Tone
 from storage.engine import session_factory

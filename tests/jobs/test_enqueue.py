@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.cardjson import card_from_json
+from bot.delivery.enqueue import enqueue, enqueue_many
+from bot.delivery.planned import PlannedMessage, ToConversation, UpdateSent
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
-from bot.jobs.cardjson import card_from_json
-from bot.jobs.messages import PlannedMessage, ToConversation, UpdateSent
-from bot.jobs.outbox import enqueue, enqueue_many
 from bot.views.cards import Card
 from storage.tables import OutboxStatus, TargetKind
 from tests.jobs.conftest import START

@@ -18,9 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from adapters.slack.blocks import fallback_text
 from adapters.slack.port import SlackChatPort
 from adapters.slack.tokens import TokensByWorkspace
+from bot.delivery.planned import UpdateSent
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
-from bot.jobs.messages import UpdateSent
-from bot.jobs.sender import Sender, SenderConfig
 from bot.views.cards import Card
 from storage.tables import OutboxStatus
 from storage.types import utcnow

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
-from bot.jobs.sender import Sender, SenderConfig
 from storage import outbox
 from tests.jobs.conftest import START
 from tests.jobs.fakes import RecordingPort, VirtualTime, add_workspace

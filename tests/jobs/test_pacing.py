@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.pacing import Pacer, Window
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
-from bot.jobs.pacing import Pacer, Window
-from bot.jobs.sender import Sender, SenderConfig
 from bot.views.cards import Card
 from tests.jobs.conftest import START
 from tests.jobs.fakes import RecordingPort, VirtualTime, add_workspace

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from bot.delivery.planned import ToConversation, ToMember
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
 from bot.jobs.celebrations import plan_celebrations
-from bot.jobs.messages import ToConversation, ToMember
 from bot.service.events import KeyResultAchieved
 from bot.views.cards import Tone
 from storage.engine import session_factory

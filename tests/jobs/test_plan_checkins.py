@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.delivery.planned import ToMember, UpdateSent
 from bot.jobs.checkins import plan_checkins, plan_reminders, schedule_unscheduled
-from bot.jobs.messages import ToMember, UpdateSent
 from bot.views.actions import ActionId, KeyResultPayload
 from bot.views.cards import Card
 from storage.engine import session_factory

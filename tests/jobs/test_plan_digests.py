@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.delivery.planned import ToConversation, ToMember
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
 from bot.jobs.cycle_end import plan_cycle_end
 from bot.jobs.digests import plan_digests
-from bot.jobs.messages import ToConversation, ToMember
 from bot.views.cards import Card, Visibility
 from tests.jobs.conftest import Coach, keys
 

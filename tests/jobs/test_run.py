@@ -9,8 +9,9 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
-from bot.jobs.sender import Sender, SenderConfig
 from bot.ports import DeliveryFailed
 from storage.tables import OutboxStatus
 from storage.types import utcnow

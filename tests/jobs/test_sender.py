@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import ToConversation, UpdateSent
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
-from bot.jobs.messages import ToConversation, UpdateSent
-from bot.jobs.sender import Sender, SenderConfig
 from bot.ports import DeliveryFailed
 from storage import outbox
 from storage.tables import OutboxStatus

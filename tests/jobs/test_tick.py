@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.delivery.planned import PlannedMessage, ToMember
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
-from bot.jobs.messages import PlannedMessage, ToMember
-from bot.jobs.sender import Sender, SenderConfig
 from bot.jobs.tick import Planner, tick
 from bot.views.cards import Card
 from storage.tables import Member

@@ -18,9 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from adapters.ops.metrics import Metrics
 from adapters.slack.port import SlackChatPort
 from adapters.slack.tokens import TokensByWorkspace
+from bot.delivery.sender import Sender
+from bot.delivery.sender_config import SenderConfig
 from bot.domain.enums import Platform
 from bot.jobs.runtime import JobsRuntime
-from bot.jobs.sender import Sender, SenderConfig
 from bot.telemetry import SendResult
 from storage import outbox
 from storage.engine import create_engine, session_factory

@@ -1,4 +1,4 @@
-"""Teams: who works together on team objectives."""
+"""OKR teams (groups of members who share objectives, not Microsoft Teams): creating them, adding people."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from bot.commands.types import UserRef
 from bot.service import lookup, validate
 from bot.service.context import Context
 from bot.service.errors import OkrError
-from storage import coaching
+from bot.service.prompt_schedule import reschedule
 from storage.tables import Member, Team
 
 
@@ -37,5 +37,5 @@ async def add_members(
     for member in members:
         (added if await ctx.repo.add_to_team(team=team, member=member) else already).append(member)
     # A team may have its own check-in schedule: the new members follow it from now on.
-    await coaching.reschedule(ctx.repo.session, added, now=ctx.now)
+    await reschedule(ctx.repo.coaching, added, now=ctx.now)
     return team, added, already

@@ -10,9 +10,9 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import EventHook
+from bot.delivery.cardjson import card_to_json
+from bot.delivery.planned import PlannedMessage, ToConversation, ToMember, UpdateSent
 from bot.domain.clock import Clock, system_clock
-from bot.jobs.cardjson import card_to_json
-from bot.jobs.messages import PlannedMessage, ToConversation, ToMember, UpdateSent
 from bot.service.events import DomainEvent
 from storage import outbox
 from storage.tables import OUTBOX_KEY_LEN, OutboxStatus, TargetKind
