@@ -16,7 +16,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.commands.requests import Request
+from bot.commands.request import Request
 from bot.invocation import Actor, ConversationRef, Invocation
 from bot.views.cards import Response, Visibility
 from storage.changes import ChangeWatch, workspace_tag

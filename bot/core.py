@@ -14,7 +14,7 @@ from bot.answers import AnswerCache, AnswerKey, dashboard_key, keepable, read_on
 from bot.commands.interactions import FieldErrors
 from bot.commands.parser import UNKNOWN_VERB
 from bot.commands.registry import run
-from bot.commands.requests import Reply, Request, read_request
+from bot.commands.request import Reply, Request, read_request
 from bot.commands.types import ListObjectives, ListScope, UsageError
 from bot.invocation import Actor, CommandText, ConversationRef, FormSubmit, Invocation
 from bot.service.context import Context

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
-from bot.commands.requests import read_request
+from bot.commands.request import read_request
 from bot.domain.enums import Platform
 from bot.invocation import Invocation
 
