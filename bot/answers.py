@@ -16,10 +16,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.commands import types as c
-from bot.commands.grammar import parse
-from bot.commands.types import UsageError
-from bot.invocation import Actor, CommandText, ConversationRef, Invocation
+from bot.commands.request import Request
+from bot.invocation import Actor, ConversationRef, Invocation
 from bot.views.cards import Response, Visibility
 from storage.changes import ChangeWatch, workspace_tag
 
@@ -44,19 +42,12 @@ class _Kept:
     response: Response
 
 
-def read_only_key(invocation: Invocation) -> AnswerKey | None:
-    """The key of an invocation whose answer may be kept: typed words that only read. Else None."""
-    what = invocation.what
-    if not isinstance(what, CommandText):
+def read_only_key(invocation: Invocation, request: Request) -> AnswerKey | None:
+    """The key of an invocation whose answer may be kept: typed words that only read (their verb says so, in
+    bot/commands/verbs/). Else None."""
+    if not request.read_only:
         return None
-    words = " ".join(what.text.split())
-    try:
-        command = parse(words)
-    except UsageError:
-        return None
-    if isinstance(command, c.ListObjectives | c.Help) or (isinstance(command, c.Show) and not command.share):
-        return AnswerKey(invocation.actor, invocation.conversation, words)
-    return None
+    return AnswerKey(invocation.actor, invocation.conversation, " ".join(request.words.split()))
 
 
 def dashboard_key(actor: Actor) -> AnswerKey:

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     microsoft_app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = "SingleTenant"
     microsoft_app_tenant_id: str | None = None
 
-    # The outbox sender (bot/jobs/sender.py): messages per second to one workspace, tries before a message is
+    # The outbox sender (bot/delivery/sender.py): messages per second to one workspace, tries before a message is
     # set aside, and how long a sender's claim lasts (a crashed sender's messages come back after it).
     outbox_rate_slack: float = Field(default=10.0, gt=0)
     outbox_rate_teams: float = Field(default=20.0, gt=0)

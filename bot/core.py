@@ -10,18 +10,19 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.answers import AnswerCache, AnswerKey, dashboard_key, keepable, read_only_key
-from bot.commands.grammar import parse
-from bot.commands.handlers import run
-from bot.commands.interactions import FieldErrors, command_from_form, press
+from bot.commands.interactions import FieldErrors
+from bot.commands.parser import UNKNOWN_VERB
+from bot.commands.registry import run
+from bot.commands.request import Reply, Request, read_request
 from bot.commands.types import ListObjectives, ListScope, UsageError
 from bot.domain.clock import Clock, system_clock
-from bot.invocation import ActionPress, Actor, CommandText, ConversationRef, FormSubmit, Invocation
+from bot.invocation import Actor, CommandText, ConversationRef, FormSubmit, Invocation
 from bot.service.context import Context
 from bot.service.errors import OkrError
 from bot.service.events import DomainEvent
 from bot.service.prompt_schedule import reschedule
 from bot.service.reading import objective_page
-from bot.telemetry import NO_TELEMETRY, CommandOutcome, Telemetry, command_name
+from bot.telemetry import NO_TELEMETRY, CommandOutcome, Telemetry
 from bot.views import messages
 from bot.views.actions import BadPayload
 from bot.views.cards import Card, Response
@@ -62,23 +63,27 @@ class OkrBot:
         """Answer an invocation. Errors a person caused come back as a response, with nothing written."""
         started = time.perf_counter()
         outcome = CommandOutcome.ERROR  # what an exception escaping from here leaves it at
+        request: Request | None = None
         try:
-            response = await self._kept_or_answer(invocation)
+            # Read once: the kept-answer key, dispatch and telemetry's name all come from this reading.
+            request = read_request(invocation)
+            response = await self._kept_or_answer(invocation, request)
             outcome = CommandOutcome.OK
             return response
         except (UsageError, FieldErrors, OkrError, BadPayload) as error:
             outcome = CommandOutcome.USER_ERROR
             return self._explain(error, invocation)
         finally:
-            self.telemetry.command_finished(command_name(invocation), outcome, time.perf_counter() - started)
+            name = request.name if request is not None else UNKNOWN_VERB
+            self.telemetry.command_finished(name, outcome, time.perf_counter() - started)
 
-    async def _kept_or_answer(self, invocation: Invocation) -> Response:
+    async def _kept_or_answer(self, invocation: Invocation, request: Request) -> Response:
         if self.answers is None:
-            return await self._answer(invocation)
-        key = read_only_key(invocation)
+            return await self._answer(invocation, request)
+        key = read_only_key(invocation, request)
         if key is not None:
-            return await self._kept(key, lambda: self._answer(invocation))
-        response = await self._answer(invocation)
+            return await self._kept(key, lambda: self._answer(invocation, request))
+        response = await self._answer(invocation, request)
         # Committed by now: the person's next read, on this instance, already sees what they did.
         self.answers.changed(invocation.actor)
         return response
@@ -101,11 +106,11 @@ class OkrBot:
             answers.put(key, generation, now, response)
         return response
 
-    async def _answer(self, invocation: Invocation) -> Response:
+    async def _answer(self, invocation: Invocation, request: Request) -> Response:
         async with self.sessions() as session, session.begin():
             await announced_by_caller(session)
             ctx = await self._context(session, invocation)
-            response = await self._dispatch(ctx, invocation)
+            response = await self._dispatch(ctx, request)
             for hook in self.event_hooks:
                 await hook(session, ctx.events)
         if ctx.events:
@@ -174,12 +179,16 @@ class OkrBot:
             await reschedule(repo.coaching, [me], now=now)  # their next check-in prompt follows their zone
         return Context(repo=repo, workspace=workspace, me=me, now=now, conversation=invocation.conversation)
 
-    async def _dispatch(self, ctx: Context, invocation: Invocation) -> Response:
-        match invocation.what:
-            case CommandText(text=text):
-                return await run(ctx, parse(text), words=text)
-            case ActionPress(action=action, value=value):
-                return await press(ctx, action, value)
-            case FormSubmit(form=form, state=state, values=values):
-                response = await run(ctx, command_from_form(form, state, values))
+    @staticmethod
+    async def _dispatch(ctx: Context, request: Request) -> Response:
+        """Run the command the invocation was read as, with the handler of its verb."""
+        if request.error is not None:
+            raise request.error
+        assert request.command is not None
+        response = await run(ctx, request.command, request.words)
+        match request.reply:
+            case Reply.REPLACE_ORIGINAL:
+                return Response(cards=response.cards, replace_original=True)
+            case Reply.CARDS_ONLY:
                 return Response(cards=response.cards, visibility=response.visibility)
+        return response

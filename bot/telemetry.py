@@ -9,19 +9,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Protocol
 
-from bot.commands.tokens import tokenize
-from bot.commands.usage import ALIASES, USAGE
+from bot.commands.request import read_request
 from bot.domain.enums import Platform
-from bot.invocation import ActionPress, CommandText, FormSubmit, Invocation
-
-UNKNOWN_COMMAND = "unknown"  # a verb the grammar does not know: what people typed must not become a label
-_ASKING_FOR_HELP = (
-    "--help",
-    "—help",
-    "–help",
-    "-h",
-    "?",
-)  # what the grammar reads as `help` in verb position
+from bot.invocation import Invocation
 
 
 class CommandOutcome(StrEnum):
@@ -38,7 +28,7 @@ class SendResult(StrEnum):
 
 class Telemetry(Protocol):
     def command_finished(self, name: str, outcome: CommandOutcome, seconds: float) -> None:
-        """An invocation was answered (or raised) after `seconds`; `name` comes from `command_name`."""
+        """An invocation was answered (or raised) after `seconds`; `name` is its reading's (`command_name`)."""
 
     def message_sent(self, platform: Platform, result: SendResult) -> None:
         """The sender tried one outbox message."""
@@ -65,19 +55,6 @@ NO_TELEMETRY: Telemetry = NoTelemetry()
 
 def command_name(invocation: Invocation) -> str:
     """A short name for what was asked, from a fixed set (a metric label must not grow with what people type):
-    the grammar's verb (`list`, `checkin`; aliases folded in), `action:<id>` for a button, `form:<id>`."""
-    match invocation.what:
-        case CommandText(text=text):
-            words = [token.text for token in tokenize(text)]
-            while words and words[0].lower() in ("okr", "/okr"):
-                words.pop(0)
-            if not words:
-                return "help"
-            verb = words[0].lower()
-            verb = "help" if verb in _ASKING_FOR_HELP else ALIASES.get(verb, verb)
-            return verb if verb in USAGE else UNKNOWN_COMMAND
-        case ActionPress(action=action):
-            return f"action:{action.value}"
-        case FormSubmit(form=form):
-            return f"form:{form.value}"
-    return UNKNOWN_COMMAND
+    the verb's name from the registry (`list`, `checkin`; aliases folded in; `unknown` for a word no verb has),
+    `action:<id>` for a button, `form:<id>` for a form. The core takes it from the reading it already has."""
+    return read_request(invocation).name

@@ -1,24 +1,26 @@
-"""Button presses and form submissions: validated payloads in, the same handlers as typed commands."""
+"""Button presses and form submissions -> the typed commands that typed words make, for the same handlers.
+
+Payloads are validated on the way in (bot/views/actions.py); a reference in one is read by the grammar's own
+`ref_of`, so a button or a form field accepts exactly the `O12` a person may type.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
 from bot.commands import types as c
-from bot.commands.grammar import parse
-from bot.commands.handlers import run, show
+from bot.commands.parser import parse
+from bot.commands.tokens import ref_of
 from bot.domain.enums import Confidence, KRKind
 from bot.domain.numbers import parse_number
-from bot.service import lookup, objectives
-from bot.service.context import Context
 from bot.service.errors import OkrError
-from bot.views import forms, messages
 from bot.views.actions import (
     ACTION_PAYLOADS,
     FORM_PAYLOADS,
     ActionId,
+    BadPayload,
     FormId,
     KeyResultPayload,
     NoPayload,
@@ -27,51 +29,62 @@ from bot.views.actions import (
     ShowMorePayload,
     parse_payload,
 )
-from bot.views.cards import Response
 
 OBJECTIVE, KEY_RESULT = c.RefKind.OBJECTIVE, c.RefKind.KEY_RESULT
 
 
-async def press(ctx: Context, action: ActionId, value: str) -> Response:
+@dataclass(frozen=True)
+class Pressed:
+    """The typed command a button stands for."""
+
+    command: c.Command
+    words: str = ""  # the words of the list a "Show more" button continues
+    replaces: bool = False  # the answer takes the place of the card the button was on
+
+
+def command_from_press(action: ActionId, value: str) -> Pressed:
+    """The typed command a pressed button stands for; BadPayload when its payload is not one we made."""
     payload = parse_payload(ACTION_PAYLOADS[action], value)
     match payload:
         case ShowMorePayload(words=words, offset=offset, rank=rank, number=number):
             command = parse(words)
             if not isinstance(command, c.ListObjectives):
                 raise OkrError("That button no longer works; run the list again.")
-            following = replace(command, offset=offset, after=(rank, number))
-            return await run(ctx, following, words=words)
+            return Pressed(replace(command, offset=offset, after=(rank, number)), words)
         case NoPayload() if action is ActionId.OPEN_NEW_OBJECTIVE:
-            return Response(form=forms.new_objective_form(ctx.current_cycle.name))
+            return Pressed(c.NewObjective(title=None))
         case NoPayload() if action is ActionId.DELETE_WORKSPACE:
-            response = await run(ctx, c.WorkspaceDelete(confirmed=True))
-            return Response(cards=response.cards, replace_original=True)
+            return Pressed(c.WorkspaceDelete(confirmed=True), replaces=True)
         case SharePayload(ref=ref_text):
-            command = parse(f"show {ref_text} share")
-            assert isinstance(command, c.Show)
-            return await show(ctx, command.ref, share=True)
+            shared = parse(f"show {ref_text} share")
+            if not isinstance(shared, c.Show):
+                raise BadPayload(f"bad SharePayload: {ref_text!r} is no reference")
+            return Pressed(shared)
         case ObjectivePayload(o=number):
-            ref = c.Ref(OBJECTIVE, number)
+            ref = _payload_ref(OBJECTIVE, number)
             if action is ActionId.SHOW_OBJECTIVE:
-                return await show(ctx, ref)
+                return Pressed(c.Show(ref))
             if action is ActionId.OPEN_NEW_KEY_RESULT:
-                return Response(form=forms.new_key_result_form(await lookup.objective(ctx, ref)))
+                return Pressed(c.NewKeyResult(ref, title=None))
             if action is ActionId.ARCHIVE_OBJECTIVE:
-                response = await run(ctx, c.Archive(ref))
-                return Response(cards=response.cards, replace_original=True)
+                return Pressed(c.Archive(ref), replaces=True)
             if action is ActionId.DELETE_OBJECTIVE:
-                objective = await lookup.objective(ctx, ref)
-                await objectives.delete(ctx, objective)
-                done = messages.notice(f"Deleted {ref}", objective.title)
-                return Response(cards=done.cards, replace_original=True)
+                return Pressed(c.Delete(ref, confirmed=True), replaces=True)
         case KeyResultPayload(kr=number):
-            ref = c.Ref(KEY_RESULT, number)
+            ref = _payload_ref(KEY_RESULT, number)
             if action is ActionId.SHOW_KEY_RESULT:
-                return await show(ctx, ref)
+                return Pressed(c.Show(ref))
             if action is ActionId.OPEN_CHECKIN:
-                kr, _ = await lookup.key_result(ctx, ref)
-                return Response(form=forms.checkin_form(kr))
+                return Pressed(c.RecordCheckIn(ref, value=None))
     raise OkrError("That button does nothing any more.")  # pragma: no cover
+
+
+def _payload_ref(kind: c.RefKind, number: int) -> c.Ref:
+    """A payload's number as the reference a person would type for it, read by the same rule."""
+    ref = ref_of(f"{kind.value}{number}")
+    if ref is None:
+        raise BadPayload(f"bad {kind.name.lower()} number: {number}")
+    return ref
 
 
 class FieldErrors(Exception):
@@ -101,11 +114,13 @@ def _ref(values: dict[str, str | None], name: str, kind: c.RefKind, errors: dict
     text = _text(values, name)
     if text is None:
         return None
-    digits = text.upper().lstrip("#").removeprefix(kind.value)
-    if not digits.isdigit():
+    if text.lstrip("#").isdigit():  # the field asks for this kind, so a bare number is one of them
+        text = kind.value + text.lstrip("#")
+    ref = ref_of(text)
+    if ref is None or ref.kind is not kind:
         errors[name] = f"Write it like {kind.value}12."
         return None
-    return c.Ref(kind, int(digits))
+    return ref
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -160,7 +175,7 @@ def command_from_form(form: FormId, state: str, values: dict[str, str | None]) -
         if value is None and "value" not in errors:
             errors["value"] = "Give the new value."
         confidence = _text(values, "confidence")
-        command = c.CheckIn(
+        command = c.RecordCheckIn(
             key_result=c.Ref(KEY_RESULT, payload.kr),
             value=value,
             confidence=_choice(Confidence, confidence),

@@ -97,7 +97,7 @@ class NewKeyResult:
 
 
 @dataclass(frozen=True)
-class CheckIn:
+class RecordCheckIn:
     key_result: Ref
     value: float | None  # None: open the check-in form for that key result
     confidence: Confidence | None = None
@@ -251,7 +251,7 @@ Command = (
     | Show
     | NewObjective
     | NewKeyResult
-    | CheckIn
+    | RecordCheckIn
     | NewInitiative
     | CompleteInitiative
     | Align

@@ -6,11 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.commands.grammar import parse
+from bot.commands.parser import parse
 from bot.commands.types import (
     Align,
     Archive,
-    CheckIn,
     Command,
     CompleteInitiative,
     CycleClose,
@@ -24,6 +23,7 @@ from bot.commands.types import (
     NewInitiative,
     NewKeyResult,
     NewObjective,
+    RecordCheckIn,
     Ref,
     RefKind,
     Rename,
@@ -166,40 +166,40 @@ VALID: list[tuple[str, Command]] = [
     ("kr O12 Grow --weight 0.5", NewKeyResult(obj(12), "Grow", weight=0.5)),
     ("kr O12 --start -5 --target 1,200", NewKeyResult(obj(12), None, target=1200.0, start=-5.0)),
     # checkin and its aliases
-    ("checkin KR34", CheckIn(kr(34), None)),
-    ("checkin KR34 32", CheckIn(kr(34), 32.0)),
-    ("check-in KR34 45%", CheckIn(kr(34), 45.0)),
-    ("ci KR34 $1.2k", CheckIn(kr(34), 1200.0)),
-    ("checkin KR34 done", CheckIn(kr(34), 1.0)),
-    ("checkin KR34 Yes", CheckIn(kr(34), 1.0)),
-    ("checkin KR34 complete", CheckIn(kr(34), 1.0)),
-    ("checkin KR34 not-done", CheckIn(kr(34), 0.0)),
-    ("checkin KR34 no", CheckIn(kr(34), 0.0)),
-    ("checkin KR34 undone", CheckIn(kr(34), 0.0)),
-    ("checkin KR34 40 --confidence at-risk", CheckIn(kr(34), 40.0, Confidence.AT_RISK)),
-    ("checkin KR34 --confidence off-track 40", CheckIn(kr(34), 40.0, Confidence.OFF_TRACK)),
-    ("checkin --confidence on-track KR34 40", CheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
-    ("checkin KR34 40 --confidence=green", CheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
-    ("checkin KR34 40 --confidence on_track", CheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
-    ("checkin KR34 40 --confidence ontrack", CheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
-    ("checkin KR34 40 --confidence Yellow", CheckIn(kr(34), 40.0, Confidence.AT_RISK)),
-    ("checkin KR34 40 --confidence amber", CheckIn(kr(34), 40.0, Confidence.AT_RISK)),
-    ("checkin KR34 40 --confidence red", CheckIn(kr(34), 40.0, Confidence.OFF_TRACK)),
-    ("checkin KR34 40 --on-track", CheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
-    ("checkin KR34 40 —at-risk", CheckIn(kr(34), 40.0, Confidence.AT_RISK)),
-    ("checkin KR34 40 --off_track", CheckIn(kr(34), 40.0, Confidence.OFF_TRACK)),
-    ("checkin KR34 --at-risk", CheckIn(kr(34), None, Confidence.AT_RISK)),
-    ("checkin KR34 40 --at-risk --confidence amber", CheckIn(kr(34), 40.0, Confidence.AT_RISK)),
+    ("checkin KR34", RecordCheckIn(kr(34), None)),
+    ("checkin KR34 32", RecordCheckIn(kr(34), 32.0)),
+    ("check-in KR34 45%", RecordCheckIn(kr(34), 45.0)),
+    ("ci KR34 $1.2k", RecordCheckIn(kr(34), 1200.0)),
+    ("checkin KR34 done", RecordCheckIn(kr(34), 1.0)),
+    ("checkin KR34 Yes", RecordCheckIn(kr(34), 1.0)),
+    ("checkin KR34 complete", RecordCheckIn(kr(34), 1.0)),
+    ("checkin KR34 not-done", RecordCheckIn(kr(34), 0.0)),
+    ("checkin KR34 no", RecordCheckIn(kr(34), 0.0)),
+    ("checkin KR34 undone", RecordCheckIn(kr(34), 0.0)),
+    ("checkin KR34 40 --confidence at-risk", RecordCheckIn(kr(34), 40.0, Confidence.AT_RISK)),
+    ("checkin KR34 --confidence off-track 40", RecordCheckIn(kr(34), 40.0, Confidence.OFF_TRACK)),
+    ("checkin --confidence on-track KR34 40", RecordCheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
+    ("checkin KR34 40 --confidence=green", RecordCheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
+    ("checkin KR34 40 --confidence on_track", RecordCheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
+    ("checkin KR34 40 --confidence ontrack", RecordCheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
+    ("checkin KR34 40 --confidence Yellow", RecordCheckIn(kr(34), 40.0, Confidence.AT_RISK)),
+    ("checkin KR34 40 --confidence amber", RecordCheckIn(kr(34), 40.0, Confidence.AT_RISK)),
+    ("checkin KR34 40 --confidence red", RecordCheckIn(kr(34), 40.0, Confidence.OFF_TRACK)),
+    ("checkin KR34 40 --on-track", RecordCheckIn(kr(34), 40.0, Confidence.ON_TRACK)),
+    ("checkin KR34 40 —at-risk", RecordCheckIn(kr(34), 40.0, Confidence.AT_RISK)),
+    ("checkin KR34 40 --off_track", RecordCheckIn(kr(34), 40.0, Confidence.OFF_TRACK)),
+    ("checkin KR34 --at-risk", RecordCheckIn(kr(34), None, Confidence.AT_RISK)),
+    ("checkin KR34 40 --at-risk --confidence amber", RecordCheckIn(kr(34), 40.0, Confidence.AT_RISK)),
     (
         "checkin KR34 45% --confidence at-risk waiting on   legal's review",
-        CheckIn(kr(34), 45.0, Confidence.AT_RISK, "waiting on legal's review"),
+        RecordCheckIn(kr(34), 45.0, Confidence.AT_RISK, "waiting on legal's review"),
     ),
     (
         "checkin KR34 45 waiting --at-risk on legal",
-        CheckIn(kr(34), 45.0, Confidence.AT_RISK, "waiting on legal"),
+        RecordCheckIn(kr(34), 45.0, Confidence.AT_RISK, "waiting on legal"),
     ),
-    ('checkin KR34 45 "slow week, sorry"', CheckIn(kr(34), 45.0, None, "slow week, sorry")),
-    ("checkin KR34 45 slow week — sorry", CheckIn(kr(34), 45.0, None, "slow week — sorry")),
+    ('checkin KR34 45 "slow week, sorry"', RecordCheckIn(kr(34), 45.0, None, "slow week, sorry")),
+    ("checkin KR34 45 slow week — sorry", RecordCheckIn(kr(34), 45.0, None, "slow week — sorry")),
     # initiatives
     ("initiative KR34 Run a pricing survey", NewInitiative(kr(34), "Run a pricing survey")),
     ('initiative KR34 "Run a survey"', NewInitiative(kr(34), "Run a survey")),
@@ -251,7 +251,7 @@ def test_parses(text: str, expected: Command) -> None:
 
 @pytest.mark.parametrize("prefix", ["", "okr ", "OKR ", "/okr ", "  okr  "])
 def test_every_platform_prefix_gives_the_same_command(prefix: str) -> None:
-    assert parse(prefix + "checkin KR3 40 --at-risk") == CheckIn(kr(3), 40.0, Confidence.AT_RISK)
+    assert parse(prefix + "checkin KR3 40 --at-risk") == RecordCheckIn(kr(3), 40.0, Confidence.AT_RISK)
 
 
 INVALID: list[tuple[str, str, str | None]] = [

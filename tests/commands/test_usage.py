@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.commands.grammar import parse
+from bot.commands.parser import parse
 from bot.commands.types import UsageError
 from bot.commands.usage import ALIASES, COMMANDS_HINT, SUMMARY, USAGE, help_text
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.commands import types as c
-from bot.commands.grammar import parse
+from bot.commands.parser import parse
 from bot.commands.types import UsageError
 from bot.domain.schedules import Cadence, Slot
 from tests.harness import Harness
