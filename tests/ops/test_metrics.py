@@ -16,7 +16,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.ops.metrics import Metrics
-from adapters.slack.port import SlackChatPort
+from adapters.slack.chat_port import SlackChatPort
 from adapters.slack.tokens import TokensByWorkspace
 from bot.domain.enums import Platform
 from bot.jobs.runtime import JobsRuntime
