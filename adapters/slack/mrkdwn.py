@@ -34,7 +34,9 @@ def escape(text: str) -> str:
     """`text` safe to put in mrkdwn: `&`, `<`, `>` escaped, except inside the mentions and links it carries."""
     parts: list[str] = []
     start = 0
-    for match in _KEPT_OR_IDENTIFIED.finditer(text):
+    # Most text has no neutral mention: it keeps to the shorter pattern, as escaping runs on every line drawn.
+    kept_here = _KEPT_OR_IDENTIFIED if "{" in text else _KEPT
+    for match in kept_here.finditer(text):
         parts.append(_escape_all(text[start : match.start()]))
         kept = match.group(0)
         if kept[0] != "<":  # @{U1|jane} -> <@U1|jane>, #{C1|} -> <#C1>
