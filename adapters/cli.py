@@ -1,4 +1,4 @@
-"""The `okrbot` command: the composition root that wires settings, storage, the core and an adapter."""
+"""The `okrbot` command: reads the settings and runs what adapters/bootstrap.py wires for each subcommand."""
 
 from __future__ import annotations
 
@@ -14,16 +14,24 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters import data_cli
-from adapters.console.repl import GREETING, Console
+from adapters.bootstrap import (
+    SettingsError,
+    check_settings,
+    console_bot,
+    platforms,
+    sending,
+    serving_app,
+    tick_planners,
+)
+from adapters.console.routes import GREETING, Console
 from adapters.console.sample import SAMPLE_SESSION
 from adapters.ops.logs import configure_logging
-from adapters.outbound import close_ports, platform_ports, tick_planners, with_console
-from adapters.serve import SettingsError, check_settings, serve, serving_app
+from adapters.serve import serve
+from adapters.settings import AppSettings, load_settings
 from adapters.slack.settings import SlackSettingsError
-from bot.config import Settings, load_settings
+from bot.config import Settings
 from bot.core import OkrBot
 from bot.delivery.sender import Sender
 from bot.delivery.sender_config import SenderConfig
@@ -31,9 +39,7 @@ from bot.domain.clock import system_clock
 from bot.domain.enums import Platform
 from bot.invocation import Actor
 from bot.jobs.housekeeping import Housekeeping
-from bot.jobs.runtime import JobsRuntime
 from bot.jobs.tick import tick
-from bot.ports import ChatPort
 from storage import migrate
 from storage.engine import create_engine, session_factory
 from storage.repository import get_or_create_workspace
@@ -72,7 +78,7 @@ async def _run_console(settings: Settings, *, name: str, admin: bool, seed: bool
     engine = create_engine(settings.database_url)
     try:
         await migrate.ensure_migrated(engine)
-        bot = OkrBot(session_factory(engine), clock=system_clock, default_tz=settings.default_timezone)
+        bot = console_bot(settings, engine, clock=system_clock)
         tz = _local_tz(settings)
         if seed and await _is_empty(bot):
             await _load_sample(bot, tz)
@@ -124,7 +130,7 @@ def _first_setting_error(error: ValidationError) -> str:
     return f"setting {name} is not valid: {first['msg']}"
 
 
-def _serve(settings: Settings, *, host: str, port: int) -> int:
+def _serve(settings: AppSettings, *, host: str, port: int) -> int:
     configure_logging(settings)
     try:
         check_settings(settings)  # before anything listens: a half-configured platform is a start-up error
@@ -135,16 +141,11 @@ def _serve(settings: Settings, *, host: str, port: int) -> int:
     return 0
 
 
-async def _serve_until_stopped(settings: Settings, *, host: str, port: int) -> None:
+async def _serve_until_stopped(settings: AppSettings, *, host: str, port: int) -> None:
     await serve(await serving_app(settings), host=host, port=port)
 
 
 # ------------------------------------------------------------------------------------------ tick and worker
-
-
-def _ports(settings: Settings, engine: AsyncEngine) -> dict[Platform, ChatPort]:
-    bot = OkrBot(session_factory(engine), default_tz=settings.default_timezone)
-    return with_console(platform_ports(settings, engine=engine, bot=bot), settings)
 
 
 def _utc_time(text: str) -> datetime:
@@ -158,14 +159,14 @@ def _utc_time(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-async def _run_tick(settings: Settings, now: datetime | None) -> int:
+async def _run_tick(settings: AppSettings, now: datetime | None) -> int:
     engine = create_engine(settings.database_url)
     try:
         await migrate.ensure_migrated(engine)
         sessions = session_factory(engine)
-        ports = _ports(settings, engine)
+        sent = platforms(settings, engine=engine, clock=system_clock, serving=False)
         # --now is the time to plan for; the sender's leases and retries keep the system clock.
-        sender = Sender(sessions, ports, config=SenderConfig.from_settings(settings), clock=system_clock)
+        sender = Sender(sessions, sent.ports, config=SenderConfig.from_settings(settings), clock=system_clock)
         try:
             summary = await tick(
                 now or system_clock(), sessions=sessions, planners=tick_planners(), sender=sender
@@ -173,7 +174,7 @@ async def _run_tick(settings: Settings, now: datetime | None) -> int:
             # The real time, not --now: a tick planned for a future day must not prune what is still recent.
             await Housekeeping(sessions).maybe_run(system_clock())
         finally:
-            await close_ports(ports)
+            await sent.close()
         print(summary.line())
         return 1 if summary.planner_errors else 0
     except migrate.DatabaseNotMigrated as error:
@@ -183,15 +184,12 @@ async def _run_tick(settings: Settings, now: datetime | None) -> int:
         await engine.dispose()
 
 
-async def _run_worker(settings: Settings) -> int:
+async def _run_worker(settings: AppSettings) -> int:
     """The clock and the sender, without the web server, until SIGTERM or SIGINT."""
     engine = create_engine(settings.database_url)
     try:
         await migrate.ensure_migrated(engine)
-        ports = _ports(settings, engine)
-        jobs = JobsRuntime(
-            session_factory(engine), ports, planners=tick_planners(), settings=settings, clock=system_clock
-        )
+        jobs, sent = sending(settings, engine, clock=system_clock)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, jobs.sender.stop)
@@ -203,7 +201,7 @@ async def _run_worker(settings: Settings) -> int:
             await jobs.wait()  # until a signal stops the sender, its claims handed back
         finally:
             await jobs.stop()
-            await close_ports(ports)
+            await sent.close()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
         log.info("okrbot worker %s stopped", jobs.sender.name)

@@ -5,7 +5,7 @@
         [--batch N] [--pool-size N --max-overflow M] [--skip fan-out|tick]
 
 1. Fan-out: `workspaces x members` check-in DMs enqueued at once and sent by one Sender through the real Slack
-   adapter (adapters/slack/port.py SlackChatPort, slack_sdk's retry handlers, a bot token `xoxb-<team>` per
+   adapter (adapters/slack/chat_port.py SlackChatPort, slack_sdk's retry handlers, a bot token `xoxb-<team>` per
    workspace) to the fake Slack Web API on loopback in a process of its own (`python -m tests.fakes.slack_api
    --port P --rate 20 --failure-rate 0.05 --seed 1`: it takes each new xoxb- token as a workspace of its own,
    allows `rate` chat.postMessage in any sliding second per workspace, 429 + Retry-After past it, and answers
@@ -44,8 +44,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from adapters.slack.blocks import fallback_text
-from adapters.slack.port import SlackChatPort
+from adapters.slack.chat_port import SlackChatPort
+from adapters.slack.render import fallback_text
 from adapters.slack.tokens import TokensByWorkspace
 from bot.delivery.enqueue import enqueue_many
 from bot.delivery.planned import PlannedMessage, ToMember

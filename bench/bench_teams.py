@@ -24,8 +24,8 @@ from aiohttp import web
 from sqlmodel import select
 
 from adapters.server import build_app
-from adapters.teams import teams_mount
-from bot.config import Settings
+from adapters.settings import AppSettings
+from adapters.teams.mount import teams_adapter
 from bot.core import OkrBot
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
@@ -71,7 +71,8 @@ async def main(calls: int) -> None:
     engine = create_engine(url)
     fake, service_url = await connector()
     bot = OkrBot(session_factory(engine))
-    mount, port = teams_mount(Settings(okrbot_env="development", microsoft_app_id=None), bot)
+    adapter = teams_adapter(AppSettings(okrbot_env="development", microsoft_app_id=None), bot)
+    mount, port = adapter.mount, adapter.port
     runner = web.AppRunner(await build_app([mount]), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

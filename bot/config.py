@@ -1,7 +1,9 @@
-"""Settings from the environment (and a `.env` file in the working directory, if there is one).
+"""The core's and the deployment's settings, from the environment (and a `.env` file in the working directory).
 
 Every field is read from the variable of the same name in upper case: `DATABASE_URL`, `OKRBOT_ENV`,
-`DEFAULT_TIMEZONE`. A variable set in the environment wins over the same one in `.env`.
+`DEFAULT_TIMEZONE`. A variable set in the environment wins over the same one in `.env`. Each chat platform's
+settings live with its adapter (adapters/slack/settings.py, adapters/teams/settings.py), read the same way;
+adapters/settings.py puts them all in one object for the `okrbot` command.
 """
 
 from __future__ import annotations
@@ -14,15 +16,19 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["development", "production", "test"]
 
+# How every settings class of the project reads the environment.
+FROM_ENVIRONMENT = SettingsConfigDict(
+    env_file=".env",
+    env_file_encoding="utf-8",
+    case_sensitive=False,
+    # `.env` files are shared with other tools (docker compose, the platforms' SDKs) and with the other settings
+    # classes: ignore what is not this one's.
+    extra="ignore",
+)
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env",
-        env_file_encoding="utf-8",
-        case_sensitive=False,
-        # `.env` files are shared with other tools (docker compose, the platforms' SDKs): ignore what is not ours.
-        extra="ignore",
-    )
+    model_config = FROM_ENVIRONMENT
 
     # Any of `sqlite:///okr.db`, a bare path, `postgres://` or `postgresql://` URLs (see storage.engine).
     database_url: str = "sqlite:///okrbot.db"
@@ -39,21 +45,6 @@ class Settings(BaseSettings):
     # Keep answers to read-only commands and dashboards until their workspace's data changes (bot/answers.py).
     okrbot_keep_answers: bool = True
 
-    # Slack: a single workspace (bot token + signing secret), many through OAuth (client id + secret +
-    # signing secret), or Socket Mode (app token + bot token). See adapters/slack/settings.py for the rules.
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
-    slack_client_id: str | None = None
-    slack_client_secret: str | None = None
-    slack_app_token: str | None = None
-    slack_api_url: str = "https://slack.com/api/"
-
-    # Microsoft Teams (Bot Framework). No app id: unauthenticated local testing (refused in production).
-    microsoft_app_id: str | None = None
-    microsoft_app_password: str | None = None
-    microsoft_app_type: Literal["SingleTenant", "MultiTenant", "UserAssignedMSI"] = "SingleTenant"
-    microsoft_app_tenant_id: str | None = None
-
     # The outbox sender (bot/delivery/sender.py): messages per second to one workspace, tries before a message is
     # set aside, and how long a sender's claim lasts (a crashed sender's messages come back after it).
     outbox_rate_slack: float = Field(default=10.0, gt=0)
@@ -61,7 +52,8 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_lease_seconds: float = Field(default=60.0, ge=30)  # above the sender's 15 s send timeout
 
-    # Encrypts platform tokens at rest (a Fernet key: `okrbot rotate-key --new` prints one).
+    # Encrypts platform tokens at rest (a Fernet key: `okrbot rotate-key --new` prints one). Slack's OAuth mode
+    # needs it.
     okrbot_secret_key: str | None = None
 
     @field_validator("default_timezone")

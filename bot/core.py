@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,7 +20,7 @@ from bot.domain.clock import Clock, system_clock
 from bot.invocation import Actor, CommandText, ConversationRef, FormSubmit, Invocation
 from bot.service.context import Context
 from bot.service.errors import OkrError
-from bot.service.events import DomainEvent
+from bot.service.events import DomainEvent, OkrChanged
 from bot.service.prompt_schedule import reschedule
 from bot.service.reading import objective_page
 from bot.telemetry import NO_TELEMETRY, CommandOutcome, Telemetry
@@ -115,6 +116,8 @@ class OkrBot:
                 await hook(session, ctx.events)
         if ctx.events:
             self._committed(ctx.events)
+            if any(isinstance(event, OkrChanged) for event in ctx.events):
+                response = replace(response, changed_okrs=True)
         return response
 
     @staticmethod

@@ -31,6 +31,18 @@ class Actor:
 
 @dataclass(frozen=True)
 class CommandText:
+    """What someone typed, with the platform's markup for people and channels already made neutral.
+
+    The adapter's inbound translation writes each person or channel the platform identified as
+        @{<user id>|<name>}     a person: `@{U123|Jane Doe}`, `@{U123|}` (no name), `@{|Jane Doe}` (no id)
+        #{<channel id>|<name>}  a channel: `#{C123|general}`, `#{C123|}`
+    Neither part contains `{`, `}`, and the id no `|` (adapters leave those characters out). Slack's
+    `<@U123|jane>` and `<#C123|general>`, and Teams' `<at>Jane Doe</at>`, arrive this way; a plain `@jane` or
+    `#wins` is a name someone typed (the console's only kind). Anything else, a Slack broadcast (`<!here>`) or
+    link included, is ordinary text. Titles and notes keep the neutral form, and each adapter draws it back
+    in its own markup.
+    """
+
     text: str
 
 

@@ -34,6 +34,10 @@ class ChatPort(Protocol):
 
     async def update(self, message: MessageRef, card: Card) -> None: ...
 
+    async def close(self) -> None:
+        """Let go of what the port holds open (connections, pools), at shutdown; sends nothing."""
+        ...
+
 
 class DeliveryFailed(Exception):
     """A platform did not take a message after the adapter's own retries.

@@ -14,11 +14,11 @@ from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.bootstrap import check_settings
 from adapters.cli import main
-from adapters.serve import check_settings
+from adapters.settings import AppSettings
 from adapters.slack.installations import TOKEN_FIELDS, installation_store
 from adapters.slack.settings import SlackSettingsError
-from bot.config import Settings
 from storage.secrets import ENCRYPTED_COLUMNS, SecretKeyError, TokenCipher
 
 KEY_A, KEY_B = TokenCipher.new_key(), TokenCipher.new_key()
@@ -168,8 +168,8 @@ OAUTH = {
 }
 
 
-def _production(**values: str) -> Settings:
-    return Settings(okrbot_env="production", _env_file=None, **OAUTH, **values)  # type: ignore[call-arg]
+def _production(**values: str) -> AppSettings:
+    return AppSettings(okrbot_env="production", _env_file=None, **OAUTH, **values)  # type: ignore[call-arg]
 
 
 @pytest.mark.parametrize("key", [None, "", "   "])

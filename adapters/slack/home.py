@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from adapters.slack.blocks import ActionIds, card_parts
+from adapters.slack.render import ActionIds, card_parts
 from bot.views.cards import Card
 
 HOME_BLOCKS_MAX = 100

@@ -21,6 +21,11 @@ TONE_EMOJI = {
 # `<#C123|general>`) and links. Broadcasts (`<!here>`, `<!channel>`) are escaped: the bot never pings a room
 # because someone's note contained one.
 _KEPT = re.compile(r"<(?:@[UW][A-Z0-9]+|#C[A-Z0-9]+|(?:https?|mailto):[^<>|\s]+)(?:\|[^<>]*)?>")
+# The neutral mentions the inbound translation wrote (bot/invocation.py), drawn back as Slack's own.
+_IDENTIFIED = re.compile(r"@\{([UW][A-Z0-9]+)\|([^{}<>]*)\}|#\{(C[A-Z0-9]+)\|([^{}<>]*)\}")
+_KEPT_OR_IDENTIFIED = re.compile(f"{_KEPT.pattern}|{_IDENTIFIED.pattern}")
+# Slack's markup for a person or a channel in text Slack sent us (names have no `<>`).
+_SLACK_MARKUP = re.compile(r"<([@#])([A-Za-z0-9]+)(?:\|([^<>]*))?>")
 _SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
@@ -29,9 +34,15 @@ def escape(text: str) -> str:
     """`text` safe to put in mrkdwn: `&`, `<`, `>` escaped, except inside the mentions and links it carries."""
     parts: list[str] = []
     start = 0
-    for match in _KEPT.finditer(text):
+    # Most text has no neutral mention: it keeps to the shorter pattern, as escaping runs on every line drawn.
+    kept_here = _KEPT_OR_IDENTIFIED if "{" in text else _KEPT
+    for match in kept_here.finditer(text):
         parts.append(_escape_all(text[start : match.start()]))
-        parts.append(match.group(0))
+        kept = match.group(0)
+        if kept[0] != "<":  # @{U1|jane} -> <@U1|jane>, #{C1|} -> <#C1>
+            sigil, (slack_id, name) = kept[0], (match[1], match[2]) if match[1] else (match[3], match[4])
+            kept = f"<{sigil}{slack_id}|{name}>" if name else f"<{sigil}{slack_id}>"
+        parts.append(kept)
         start = match.end()
     parts.append(_escape_all(text[start:]))
     return "".join(parts)
@@ -44,8 +55,21 @@ def _escape_all(text: str) -> str:
 def unescape(text: str) -> str:
     """Text as Slack sends it (a literal `<` arrives as `&lt;`) back to what the person typed.
 
-    Mentions and links stay in their `<...>` form, which the core's grammar understands."""
+    Mentions and links stay in their `<...>` form (`neutral_mentions` turns the mentions into the core's)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def neutral_mentions(text: str) -> str:
+    """Slack's `<@U123|jane>` and `<#C123|general>` as the core's `@{U123|jane}` and `#{C123|general}`
+    (bot/invocation.py). Broadcasts (`<!here>`) and links stay as they are: ordinary text to the core."""
+    if "<" not in text:
+        return text
+    return _SLACK_MARKUP.sub(_neutral, text)
+
+
+def _neutral(match: re.Match[str]) -> str:
+    name = (match[3] or "").replace("{", "").replace("}", "")
+    return f"{match[1]}{{{match[2]}|{name}}}"
 
 
 def is_slack_user_id(user_id: str) -> bool:

@@ -1,11 +1,30 @@
-"""Which way this bot connects to Slack, decided by the settings present, with a clear error for half a set."""
+"""Slack's settings, and which way this bot connects to Slack, decided by the settings present, with a clear
+error for half a set."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.config import Settings
+from pydantic_settings import BaseSettings
+
+from bot.config import FROM_ENVIRONMENT
+
+
+class SlackSettings(BaseSettings):
+    """SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, ...: a single workspace (bot token + signing secret), many through
+    OAuth (client id + secret + signing secret), or Socket Mode (app token + bot token)."""
+
+    model_config = FROM_ENVIRONMENT
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    # The core's setting too (bot/config.py): OAuth mode encrypts the workspaces' tokens with it.
+    okrbot_secret_key: str | None = None
 
 
 class SlackMode(StrEnum):
@@ -30,7 +49,7 @@ class SlackConfig:
     secret_key: str | None = None
 
 
-def _missing(settings: Settings, names: tuple[str, ...], why: str) -> None:
+def _missing(settings: SlackSettings, names: tuple[str, ...], why: str) -> None:
     absent = [name.upper() for name in names if not getattr(settings, name)]
     if absent:
         raise SlackSettingsError(f"{why} also needs {' and '.join(absent)}.")
@@ -43,7 +62,7 @@ def _prefixed(value: str | None, name: str, prefix: str) -> None:
         )
 
 
-def slack_config(settings: Settings) -> SlackConfig | None:
+def slack_config(settings: SlackSettings) -> SlackConfig | None:
     """The Slack connection these settings ask for, or None when no Slack setting is present at all."""
     _prefixed(settings.slack_bot_token, "slack_bot_token", "xoxb-")
     _prefixed(settings.slack_app_token, "slack_app_token", "xapp-")

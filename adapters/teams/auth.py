@@ -20,7 +20,7 @@ from botframework.connector.auth import (
 )
 
 from adapters.teams.credentials import ReusedCredentialsFactory
-from bot.config import Settings
+from adapters.teams.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ UNAUTHENTICATED_WARNING = (
 )
 
 
-def check_settings(settings: Settings) -> bool:
+def check_settings(settings: TeamsSettings) -> bool:
     """True when inbound requests are authenticated. Refuses what cannot work, loudly warns what is unsafe."""
     if not settings.microsoft_app_id:
         if settings.okrbot_env == "production":
@@ -69,7 +69,7 @@ def check_settings(settings: Settings) -> bool:
     return True
 
 
-def credentials_factory(settings: Settings) -> ReusedCredentialsFactory:
+def credentials_factory(settings: TeamsSettings) -> ReusedCredentialsFactory:
     """The app's outbound credentials (none without an app id), one per scope, kept across turns."""
     configuration = SimpleNamespace(
         APP_ID=settings.microsoft_app_id,

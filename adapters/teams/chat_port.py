@@ -24,7 +24,8 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from adapters.teams import references, render, translate
+from adapters.teams import inbound, references, render
+from bot.domain.clock import Clock, system_clock
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef
 from bot.ports import DeliveryFailed, MessageRef, Recipient
@@ -52,6 +53,7 @@ class TeamsChatPort:
         app_id: str | None,
         default_tz: str = "UTC",
         retry: RetryPolicy | None = None,
+        clock: Clock = system_clock,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: random.Random | None = None,
     ) -> None:
@@ -60,6 +62,7 @@ class TeamsChatPort:
         self.app_id = app_id
         self.default_tz = default_tz
         self.retry = retry or RetryPolicy()
+        self.clock = clock  # stamps the references it stores
         self.sleep = sleep
         self.jitter = jitter or random.Random()
 
@@ -95,6 +98,9 @@ class TeamsChatPort:
             await context.update_activity(activity)
 
         await self._deliver("update", lambda: self._continue(reference, replace))
+
+    async def close(self) -> None:
+        """Nothing of its own to let go of: the CloudAdapter makes the connector clients, per turn."""
 
     # ------------------------------------------------------------------------------------- plumbing
 
@@ -155,8 +161,8 @@ class TeamsChatPort:
             workspace = await references.workspace_of(session, tenant, default_tz=self.default_tz)
             assert workspace.id is not None
             conversation_id = _reference(reference).conversation.id
-            seen = references.Seen(str(conversation_id), translate.PERSONAL, recipient.user_id, reference)
-            await references.remember_conversation(session, workspace.id, seen)
+            seen = references.Seen(str(conversation_id), inbound.PERSONAL, recipient.user_id, reference)
+            await references.remember_conversation(session, workspace.id, seen, now=self.clock())
         return reference
 
     async def _deliver(self, what: str, attempt: Callable[[], Awaitable[None]]) -> None:
@@ -197,7 +203,7 @@ class TeamsChatPort:
 
 def _reference(opaque: str) -> ConversationReference:
     try:
-        return translate.reference_of(opaque)
+        return inbound.reference_of(opaque)
     except (ValueError, TypeError) as error:
         raise DeliveryFailed("not a Teams conversation reference", retryable=False) from error
 

@@ -16,8 +16,8 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 
+from adapters.teams.routes import TeamsRoutes
 from adapters.teams.signing_keys import SigningKeys
-from adapters.teams.turns import TeamsTurns
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +27,13 @@ class MessagesEndpoint:
         self,
         adapter: CloudAdapter,
         authentication: BotFrameworkAuthentication,
-        turns: TeamsTurns,
+        routes: TeamsRoutes,
         *,
         keys: SigningKeys | None,  # None: unauthenticated local mode
     ) -> None:
         self.adapter = adapter
         self.authentication = authentication
-        self.turns = turns
+        self.routes = routes
         self.keys = keys
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -43,7 +43,7 @@ class MessagesEndpoint:
         authenticated = await self._authenticate(request, activity)
         if authenticated is None:
             return web.json_response({"error": "unauthorized"}, status=401)
-        invoke = await self.adapter.process_activity(authenticated, activity, self.turns.on_turn)
+        invoke = await self.adapter.process_activity(authenticated, activity, self.routes.on_turn)
         if invoke is not None:
             return web.json_response(_plain(invoke.body), status=invoke.status or 200)
         return web.Response(status=200)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
@@ -55,6 +56,7 @@ async def link_members(
     default_tz: str,
     service_url: str,
     members: list[TeamsChannelAccount],
+    now: datetime,
 ) -> int:
     """Members of the core for the people in a roster (created in the workspace's zone); how many were new."""
     created = 0
@@ -79,5 +81,6 @@ async def link_members(
                 user_id=account.id,
                 aad_object_id=account.aad_object_id,
                 service_url=service_url,
+                now=now,
             )
     return created

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,7 +13,6 @@ from bot.domain.enums import Platform
 from storage.repository import get_or_create_workspace
 from storage.tables import Member, Workspace
 from storage.teams_refs import TeamsConversation, TeamsUser
-from storage.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,10 @@ async def workspace_of(session: AsyncSession, tenant: str, *, default_tz: str) -
     return workspace
 
 
-async def remember_conversation(session: AsyncSession, workspace_id: int, seen: Seen) -> bool:
-    """Store or refresh a reference; True when the bot had never seen that conversation."""
+async def remember_conversation(
+    session: AsyncSession, workspace_id: int, seen: Seen, *, now: datetime
+) -> bool:
+    """Store or refresh a reference (`now` stamps a refresh); True when the bot had never seen that conversation."""
     query = select(TeamsConversation).where(
         TeamsConversation.workspace_id == workspace_id,
         TeamsConversation.conversation_id == seen.conversation_id,
@@ -54,12 +56,18 @@ async def remember_conversation(session: AsyncSession, workspace_id: int, seen: 
     row.reference = seen.reference
     row.kind = seen.kind
     row.user_id = seen.user_id or row.user_id
-    row.updated_at = utcnow()
+    row.updated_at = now
     return False
 
 
 async def remember_user(
-    session: AsyncSession, workspace_id: int, *, user_id: str, aad_object_id: str | None, service_url: str
+    session: AsyncSession,
+    workspace_id: int,
+    *,
+    user_id: str,
+    aad_object_id: str | None,
+    service_url: str,
+    now: datetime,
 ) -> None:
     query = select(TeamsUser).where(TeamsUser.workspace_id == workspace_id, TeamsUser.user_id == user_id)
     row = (await session.exec(query)).first()
@@ -76,7 +84,7 @@ async def remember_user(
         return
     row.service_url = service_url
     row.aad_object_id = aad_object_id or row.aad_object_id
-    row.updated_at = utcnow()
+    row.updated_at = now
 
 
 async def personal_reference(session: AsyncSession, tenant: str, user_id: str) -> str | None:

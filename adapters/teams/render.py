@@ -8,6 +8,7 @@ the same data). Button data is `{"action": <ActionId>, "payload": <value>}`; for
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ VERSION = "1.5"
 BAR_WIDTH = 10
 
 Json = dict[str, Any]
+_MENTION = re.compile(r"@\{([^{}|]*)\|([^{}]*)\}")
 
 TONE_COLOR = {
     Tone.NEUTRAL: "Default",
@@ -55,7 +57,14 @@ BUTTON_STYLE = {
 
 
 def _text(text: str, **style: Any) -> Json:
+    if "@{" in text:
+        text = _MENTION.sub(_at, text)
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
+
+
+def _at(match: re.Match[str]) -> str:
+    """A mention typed in Teams (bot/invocation.py's `@{id|name}`), drawn back as Teams wrote it."""
+    return f"<at>{match[2] or match[1]}</at>"
 
 
 def _envelope(body: list[Json], actions: list[Json]) -> Json:

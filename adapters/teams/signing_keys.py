@@ -45,7 +45,7 @@ class SigningKeys:
         entry: _OpenIdMetadata = JwtTokenExtractor.get_open_id_metadata(url)
         if entry.last_updated == datetime.min:
             # Until our first fetch: an empty, "fresh" entry, so the SDK rejects tokens instead of fetching.
-            entry.last_updated = datetime.now()
+            entry.last_updated = _sdk_now()
         return entry
 
     def known(self, kid: str) -> bool:
@@ -62,7 +62,7 @@ class SigningKeys:
                     continue
                 entry = self._entry(url)
                 entry.keys = keys
-                entry.last_updated = datetime.now()
+                entry.last_updated = _sdk_now()
 
     async def before_validating(self, auth_header: str) -> None:
         """Called before the SDK validates a token: fetch keys first when the token names one we lack."""
@@ -103,6 +103,15 @@ async def _fetch_keys(http: aiohttp.ClientSession, url: str) -> list[dict[str, A
     if not isinstance(keys, list):
         raise ValueError("jwks keys is not a list")
     return [key for key in keys if isinstance(key, dict)]
+
+
+def _sdk_now() -> datetime:
+    """The time as the SDK reads it: not the injected clock, on purpose.
+
+    The SDK decides a cache entry is stale by comparing `last_updated` with its own `datetime.now()` (naive,
+    local). A stamp from any other clock (a test's settable one, set to another day) would make the SDK find
+    our keys a day old and fetch them itself, synchronously on the event loop, or never find them stale."""
+    return datetime.now()
 
 
 def _key_id(auth_header: str) -> str | None:

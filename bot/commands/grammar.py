@@ -184,7 +184,7 @@ def kinds_text(kinds: tuple[RefKind, ...], column: int) -> str:
 
 OFF_WORDS = ("off", "none", "never", "stop", "disable")
 RESET_WORDS = ("default", "reset", "inherit")
-_SLACK_CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>", re.IGNORECASE)
+_IDENTIFIED_CHANNEL = re.compile(r"#\{([^{}|]+)\|([^{}]*)\}")  # bot/invocation.py
 _PLAIN_CHANNEL = re.compile(r"#([^\s#<>]+)")
 
 
@@ -230,8 +230,8 @@ def channel(args: Args, token: Token | None) -> ChannelRef:
         args.fail("Give the channel, like #wins, or here for this conversation")
     if token.text.lower() == "here":
         return ChannelRef(here=True)
-    if match := _SLACK_CHANNEL.fullmatch(token.text):
-        return ChannelRef(match[1], (match[2] or "").strip() or None)
+    if match := _IDENTIFIED_CHANNEL.fullmatch(token.text):
+        return ChannelRef(match[1], match[2].strip() or None)
     if match := _PLAIN_CHANNEL.fullmatch(token.text):
         return ChannelRef(None, match[1])
     args.fail(f"{shown(token.text)} is not a channel: write it like #wins, or here for this conversation")

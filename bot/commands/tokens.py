@@ -1,8 +1,8 @@
 """Chat text -> tokens, and what a single token can mean (an option, a reference, a mention, a cycle).
 
 Not `shlex`: titles carry apostrophes ("customers' happiness"), chat apps turn quotes into smart quotes and
-`--` into an em dash, and Slack wraps mentions in `<...>` with spaces inside. Nothing here ever fails: text
-that does not fit a rule is just a word.
+`--` into an em dash, and a mention (`@{U1|Jane Doe}`, the neutral form adapters write, bot/invocation.py) has
+spaces inside. Nothing here ever fails: text that does not fit a rule is just a word.
 """
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ from bot.domain.numbers import parse_number
 
 QUOTES = '"“”„'
 _CLOSING_QUOTES = '"“”'
-# Slack's `<@U123|Jane Doe>`, `<#C123|general>`, `<!here>`, `<https://...|label>`; Slack escapes a literal
-# `<` as `&lt;`, so only these shapes are bracket tokens and "latency <200ms and errors > 1%" stays words.
-_BRACKETED = re.compile(r"<(?:[@#!]|[A-Za-z][A-Za-z0-9+.-]*:)[^<>]*>")
-_TEAMS_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+# A person or a channel the platform identified: `@{id|name}`, `#{id|name}` (either part may be empty). The
+# classes stop at the next brace, so a match never runs past the following mention: linear on any input.
+_IDENTIFIED = re.compile(r"[@#]\{[^{}|]*\|[^{}]*\}")
+# A link in angle brackets, `<https://...|label>` (the label may have spaces); a lone `<` is a word, so
+# "latency <200ms and errors > 1%" stays words.
+_LINK = re.compile(r"<[A-Za-z][A-Za-z0-9+.-]*:[^<>]*>")
 _OPTION_EQUALS = re.compile(r"(?:--|[—–])[A-Za-z][A-Za-z0-9_-]*=")
 _OPTION = re.compile(r"(?:--|[—–])([A-Za-z][A-Za-z0-9_-]*)(?:=(.*))?", re.DOTALL)
 
 _REF = re.compile(r"#?(KR|O|I)([0-9]{1,10})", re.IGNORECASE)
 MAX_REF_NUMBER = 2_147_483_647
-_SLACK_MENTION = re.compile(r"<@([A-Za-z0-9]+)(?:\|([^>]*))?>")
-_TEAMS_NAME = re.compile(r"<at>(.*)</at>", re.IGNORECASE | re.DOTALL)
+_MENTION = re.compile(r"@\{([^{}|]*)\|([^{}]*)\}")
 _AT_NAME = re.compile(r"@([^\s@<>]+)")
 # Loose on purpose: the core validates the cycle; this only tells a cycle from a word.
 _CYCLE = re.compile(r"[0-9]{4}(?:[-_/.]?[QqHh][1-4])?|[QqHh][1-4][-_/.]?[0-9]{4}")
@@ -41,7 +42,7 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Whitespace-separated words; a double-quoted run and a `<...>` mention are one token each."""
+    """Whitespace-separated words; a double-quoted run and an `@{...}` / `#{...}` mention are one token each."""
     tokens: list[Token] = []
     i = 0
     while i < len(text):
@@ -58,7 +59,7 @@ def _read_token(text: str, start: int) -> tuple[Token, int]:
         close = _closing_quote(text, start + 1)
         if close is not None:  # an unbalanced quote is an ordinary character
             return Token(text[start + 1 : close], text[start : close + 1], quoted=True), close + 1
-    bracketed = _TEAMS_MENTION.match(text, start) or _BRACKETED.match(text, start)
+    bracketed = _IDENTIFIED.match(text, start) or _LINK.match(text, start)
     if bracketed:
         return Token(bracketed.group(), bracketed.group()), bracketed.end()
     option = _OPTION_EQUALS.match(text, start)
@@ -67,7 +68,7 @@ def _read_token(text: str, start: int) -> tuple[Token, int]:
         if close is not None:
             value = text[option.end() + 1 : close]
             return Token(option.group() + value, text[start : close + 1]), close + 1
-    if option and (mention := _BRACKETED.match(text, option.end())):  # --owner=<@U1|Jane Doe>
+    if option and (mention := _IDENTIFIED.match(text, option.end())):  # --owner=@{U1|Jane Doe}
         return Token(text[start : mention.end()], text[start : mention.end()]), mention.end()
     end = start
     while end < len(text) and not text[end].isspace():
@@ -104,11 +105,12 @@ def ref_of(text: str) -> Ref | None:
 
 
 def mention_of(text: str) -> UserRef | None:
-    """`<@U123>`, `<@U123|jane>`, `@jane`, `<at>Jane Doe</at>` -> a UserRef; None for anything else."""
-    if match := _SLACK_MENTION.fullmatch(text):
-        return UserRef(match[1], (match[2] or "").strip() or None)
-    if match := _TEAMS_NAME.fullmatch(text):
-        name = " ".join(match[1].split())
+    """`@{U123|}`, `@{U123|jane}`, `@{|Jane Doe}` (bot/invocation.py), `@jane` -> a UserRef; None for anything
+    else. A name without an id is all the platform said: its spaces are tidied, and an empty one is no one."""
+    if match := _MENTION.fullmatch(text):
+        if match[1]:
+            return UserRef(match[1], match[2].strip() or None)
+        name = " ".join(match[2].split())
         return UserRef(None, name) if name else None
     if match := _AT_NAME.fullmatch(text.rstrip(",;")):
         return UserRef(None, match[1])

@@ -29,7 +29,7 @@ class Ref:
 
 @dataclass(frozen=True)
 class UserRef:
-    """A mention: `<@U123ABC>` / `<@U123ABC|name>` (Slack) carry an id; a plain `@name` only a name."""
+    """A mention: `@{U123ABC|}` / `@{U123ABC|name}` carry an id; `@{|Jane Doe}` and a plain `@name` only a name."""
 
     user_id: str | None
     name: str | None
@@ -179,7 +179,7 @@ class TeamAdd:
 
 @dataclass(frozen=True)
 class ChannelRef:
-    """A channel as typed: Slack's `<#C123ABC|name>` carries an id; `here` is where the command was typed."""
+    """A channel as typed: `#{C123ABC|name}` carries an id; `here` is where the command was typed."""
 
     channel_id: str | None = None
     name: str | None = None

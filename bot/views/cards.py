@@ -154,6 +154,9 @@ class Response:
     errors: dict[str, str] = field(default_factory=dict)
     replace_original: bool = False  # update the message the button was on instead of adding one
     attachments: tuple[Attachment, ...] = ()
+    # Someone's OKRs changed in this invocation (filled in by the core, never by a handler): an adapter showing
+    # OKRs outside the conversation (Slack's App Home) refreshes them.
+    changed_okrs: bool = False
 
     @classmethod
     def card(cls, card: Card, *, visibility: Visibility = Visibility.ONLY_YOU) -> Response:

@@ -92,12 +92,12 @@ VALID: list[tuple[str, Command]] = [
     ),
     ("list team Growth 2026-Q3", ListObjectives(ListScope.TEAM, team="Growth", cycle="2026-Q3")),
     ("list @jane", ListObjectives(ListScope.USER, user=JANE)),
-    ("list <@U123ABC>", ListObjectives(ListScope.USER, user=UserRef("U123ABC", None))),
+    ("list @{U123ABC|}", ListObjectives(ListScope.USER, user=UserRef("U123ABC", None))),
     (
-        "list <@U123ABC|Jane Doe> cycle 2026-Q4",
+        "list @{U123ABC|Jane Doe} cycle 2026-Q4",
         ListObjectives(ListScope.USER, user=UserRef("U123ABC", "Jane Doe"), cycle="2026-Q4"),
     ),
-    ("list <at>Jane Doe</at>", ListObjectives(ListScope.USER, user=UserRef(None, "Jane Doe"))),
+    ("list @{|Jane Doe}", ListObjectives(ListScope.USER, user=UserRef(None, "Jane Doe"))),
     ("list cycle 2026-Q4", ListObjectives(cycle="2026-Q4")),
     ("list 2026-Q4", ListObjectives(cycle="2026-Q4")),
     ("list all cycle 2026", ListObjectives(ListScope.ALL, cycle="2026")),
@@ -160,8 +160,8 @@ VALID: list[tuple[str, Command]] = [
     ("kr O12 Cut churn --kind Below", NewKeyResult(obj(12), "Cut churn", kind=KRKind.BELOW)),
     ("kr O12 Ship it --type milestone", NewKeyResult(obj(12), "Ship it", kind=KRKind.MILESTONE)),
     ("kr O12 Grow --owner @jane", NewKeyResult(obj(12), "Grow", owner=JANE)),
-    ("kr O12 Grow --owner <@U1|Jane Doe>", NewKeyResult(obj(12), "Grow", owner=UserRef("U1", "Jane Doe"))),
-    ("kr O12 Grow --owner=<@U1|Jane Doe>", NewKeyResult(obj(12), "Grow", owner=UserRef("U1", "Jane Doe"))),
+    ("kr O12 Grow --owner @{U1|Jane Doe}", NewKeyResult(obj(12), "Grow", owner=UserRef("U1", "Jane Doe"))),
+    ("kr O12 Grow --owner=@{U1|Jane Doe}", NewKeyResult(obj(12), "Grow", owner=UserRef("U1", "Jane Doe"))),
     ("kr O12 Grow --weight 2", NewKeyResult(obj(12), "Grow", weight=2.0)),
     ("kr O12 Grow --weight 0.5", NewKeyResult(obj(12), "Grow", weight=0.5)),
     ("kr O12 --start -5 --target 1,200", NewKeyResult(obj(12), None, target=1200.0, start=-5.0)),
@@ -213,9 +213,9 @@ VALID: list[tuple[str, Command]] = [
     ("align O12 O3", Align(obj(12), obj(3))),
     # owner, rename, archive, delete
     ("owner KR34 @jane", SetOwner(kr(34), JANE)),
-    ("owner O12 <@U123ABC>", SetOwner(obj(12), UserRef("U123ABC", None))),
-    ("owner O12 <@U123ABC|jane>", SetOwner(obj(12), UserRef("U123ABC", "jane"))),
-    ("owner O12 <at>Jane Doe</at>", SetOwner(obj(12), UserRef(None, "Jane Doe"))),
+    ("owner O12 @{U123ABC|}", SetOwner(obj(12), UserRef("U123ABC", None))),
+    ("owner O12 @{U123ABC|jane}", SetOwner(obj(12), UserRef("U123ABC", "jane"))),
+    ("owner O12 @{|Jane Doe}", SetOwner(obj(12), UserRef(None, "Jane Doe"))),
     ("rename O12 Make onboarding effortless", Rename(obj(12), "Make onboarding effortless")),
     ("rename KR34 Raise NPS to 45", Rename(kr(34), "Raise NPS to 45")),
     ("rename I5 “Survey 200 customers”", Rename(ini(5), "Survey 200 customers")),
@@ -236,7 +236,7 @@ VALID: list[tuple[str, Command]] = [
     ('team create "Growth Marketing"', TeamCreate("Growth Marketing")),
     ("team add Growth @jane", TeamAdd("Growth", (JANE,))),
     (
-        "team add Growth Marketing <@U1> <@U2|Omar Ali> @jane",
+        "team add Growth Marketing @{U1|} @{U2|Omar Ali} @jane",
         TeamAdd("Growth Marketing", (UserRef("U1", None), UserRef("U2", "Omar Ali"), JANE)),
     ),
     ("team add Growth @jane, @omar", TeamAdd("Growth", (JANE, UserRef(None, "omar")))),
@@ -460,7 +460,7 @@ def test_tokenizer_edge_cases(text: str, expected: Command) -> None:
 
 
 def test_a_mention_with_spaces_is_one_word() -> None:
-    assert parse("team add Growth <@U1|Jane Doe> <@U2|Omar   Ali>") == TeamAdd(
+    assert parse("team add Growth @{U1|Jane Doe} @{U2|Omar   Ali}") == TeamAdd(
         "Growth", (UserRef("U1", "Jane Doe"), UserRef("U2", "Omar   Ali"))
     )
 
@@ -515,8 +515,8 @@ _WORDS = st.sampled_from(
         "I3",
         "#O4",
         "@jane",
-        "<@U1|Jane Doe>",
-        "<at>Jane</at>",
+        "@{U1|Jane Doe}",
+        "@{|Jane}",
         "under",
         "share",
         "--team",

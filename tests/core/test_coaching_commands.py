@@ -37,9 +37,9 @@ FRIDAY_3PM = Slot(4, 15 * 60)
         ),
         ("config checkin off --team Growth", c.ConfigCheckin(None, "Growth")),
         ("config checkin default --team Growth", c.ConfigCheckin(None, "Growth", reset=True)),
-        ("config celebrate <#C123ABC|wins>", c.ConfigCelebrate(c.ChannelRef("C123ABC", "wins"))),
+        ("config celebrate #{C123ABC|wins}", c.ConfigCelebrate(c.ChannelRef("C123ABC", "wins"))),
         (
-            "config celebrate <#C123ABC> --team Growth",
+            "config celebrate #{C123ABC|} --team Growth",
             c.ConfigCelebrate(c.ChannelRef("C123ABC", None), "Growth"),
         ),
         ("config celebrate here", c.ConfigCelebrate(c.ChannelRef(here=True))),
@@ -147,15 +147,15 @@ async def test_a_named_channel_needs_a_real_mention_on_chat_platforms(okr: Harne
     assert said.startswith("✗ I can't tell which channel #wins is.")
     assert "as you type #" in said
     assert (
-        await okr.text("config celebrate <#C1|wins>", admin=True, platform=Platform.SLACK, workspace="T1")
+        await okr.text("config celebrate #{C1|wins}", admin=True, platform=Platform.SLACK, workspace="T1")
     ).startswith("✓ Celebrations go to #wins")
 
 
 async def test_config_shows_the_workspace_settings(okr: Harness) -> None:
     await okr.ok("team create Growth", admin=True)
-    await okr.ok("config celebrate <#C1|wins>", admin=True)
-    await okr.ok("config celebrate <#C2|growth> --team Growth", admin=True)
-    await okr.ok("config digest <#C3|leads> friday 16:00", admin=True)
+    await okr.ok("config celebrate #{C1|wins}", admin=True)
+    await okr.ok("config celebrate #{C2|growth} --team Growth", admin=True)
+    await okr.ok("config digest #{C3|leads} friday 16:00", admin=True)
     await okr.ok("config checkin off --team Growth", admin=True)
     await okr.ok("config reminder off", admin=True)
     shown = await okr.ok("config", admin=True)

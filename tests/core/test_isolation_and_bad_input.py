@@ -69,7 +69,7 @@ async def test_tampered_button_payloads_are_refused_politely(company: Harness) -
 async def test_slack_style_mentions_resolve_by_id(okr: Harness) -> None:
     slack = {"platform": Platform.SLACK, "workspace": "T0001", "who": "U0MAYA"}
     await okr.ok("new Slack goal", **slack)
-    await okr.ok("kr O1 Reach 10 wins --owner <@U0SAM|sam>", **slack)
+    await okr.ok("kr O1 Reach 10 wins --owner @{U0SAM|sam}", **slack)
     assert "@sam" in await okr.ok("show KR1", **slack)
     assert "I don't know @nobody" in await okr.text("owner KR1 @nobody", **slack)
     assert "KR1 now belongs to sam" in await okr.ok("owner KR1 @sam", **slack)  # known now, by name

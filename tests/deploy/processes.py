@@ -17,10 +17,10 @@ from pathlib import Path
 
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
-from bot.config import Settings
+from adapters.settings import AppSettings
 
 ROOT = Path(__file__).resolve().parents[2]
-SETTING_VARIABLES = {name.upper() for name in Settings.model_fields}
+SETTING_VARIABLES = {name.upper() for name in AppSettings.model_fields}
 
 
 def free_port() -> int:

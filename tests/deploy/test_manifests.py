@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from adapters.cli import main
-from bot.config import Settings
+from adapters.settings import AppSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ NEEDED_IN_PRODUCTION = {"OKRBOT_ENV", "OKRBOT_SECRET_KEY"}
 
 
 def setting_names() -> set[str]:
-    return {name.upper() for name in Settings.model_fields}
+    return {name.upper() for name in AppSettings.model_fields}
 
 
 def app_json() -> dict[str, Any]:
@@ -60,7 +60,7 @@ def test_every_setting_has_a_description_and_a_required_flag() -> None:
 
 def test_required_flags_match_what_serve_needs() -> None:
     env = app_json()["env"]
-    no_default = {name.upper() for name, field in Settings.model_fields.items() if field.is_required()}
+    no_default = {name.upper() for name, field in AppSettings.model_fields.items() if field.is_required()}
 
     required = {name for name, entry in env.items() if entry["required"]}
 
@@ -82,11 +82,11 @@ def test_the_values_app_json_sets_are_valid_and_are_the_codes_defaults() -> None
     values = {name.lower(): entry["value"] for name, entry in app_json()["env"].items() if "value" in entry}
 
     try:
-        settings = Settings(_env_file=None, **values)
+        settings = AppSettings(_env_file=None, **values)
     except ValidationError as error:
         pytest.fail(f"app.json sets a value bot/config.py refuses: {error}")
     for name in values.keys() - {"okrbot_env"}:
-        assert getattr(settings, name) == Settings.model_fields[name].default, name
+        assert getattr(settings, name) == AppSettings.model_fields[name].default, name
 
 
 # ------------------------------------------------------------------------------------------------ Procfile

@@ -21,8 +21,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.blocks import message_payload
 from adapters.slack.modals import modal_view
+from adapters.slack.render import message_payload
 from bot.views.actions import FormId
 from bot.views.cards import Card, Form, FormField, Response, Section
 from tests.fakes.slack_api import POSTING_METHODS, FakeSlackApi, SlackUser, load_methods

@@ -94,6 +94,9 @@ class RecordingPort:
     async def update(self, message: MessageRef, card: Card) -> None:
         await self._call("update", message.conversation.workspace_id, message.opaque, card)
 
+    async def close(self) -> None:
+        pass
+
 
 async def add_workspace(
     sessions: async_sessionmaker[AsyncSession],

@@ -52,6 +52,9 @@ class FileLogPort:
     async def update(self, message: MessageRef, card: Card) -> None:
         await self._deliver(message.conversation.workspace_id, message.conversation.opaque, card)
 
+    async def close(self) -> None:
+        os.close(self.fd)
+
 
 async def _unfinished(engine: sa.ext.asyncio.AsyncEngine) -> int:
     async with engine.connect() as connection:

@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from adapters.slack.blocks import fallback_text
-from adapters.slack.port import SlackChatPort
+from adapters.slack.chat_port import SlackChatPort
+from adapters.slack.render import fallback_text
 from adapters.slack.tokens import TokensByWorkspace
 from bot.delivery.planned import UpdateSent
 from bot.delivery.sender import Sender

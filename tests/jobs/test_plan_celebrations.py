@@ -29,8 +29,8 @@ async def _growth(coach: Coach) -> None:
 
 async def test_a_key_result_reaching_its_target_is_celebrated_in_its_teams_channel(coach: Coach) -> None:
     await _growth(coach)
-    await coach.ok("config celebrate <#C0GROWTH|growth-wins> --team Growth", admin=True)
-    await coach.ok("config celebrate <#C0WINS|wins>", admin=True)
+    await coach.ok("config celebrate #{C0GROWTH|growth-wins} --team Growth", admin=True)
+    await coach.ok("config celebrate #{C0WINS|wins}", admin=True)
     sam = await coach.member_id("sam")
     coach.from_events.clear()
     await coach.ok("checkin KR1 15.5", who="lee")
@@ -66,7 +66,7 @@ async def test_without_a_channel_the_owner_gets_a_dm(coach: Coach) -> None:
 
 
 async def test_private_objectives_are_celebrated_by_dm_only(coach: Coach) -> None:
-    await coach.ok("config celebrate <#C0WINS|wins>", admin=True)
+    await coach.ok("config celebrate #{C0WINS|wins}", admin=True)
     await coach.ok("new My secret plan --private", who="zoe")
     await coach.ok("kr O1 Ship it --type milestone", who="zoe")
     coach.from_events.clear()

@@ -34,7 +34,7 @@ async def _company(coach: Coach) -> None:
 
 async def test_the_digest_is_posted_at_its_local_time_once_a_week(coach: Coach) -> None:
     await _company(coach)
-    await coach.ok("config digest <#C0LEADS|leads> friday 16:00", admin=True)
+    await coach.ok("config digest #{C0LEADS|leads} friday 16:00", admin=True)
     found = await coach.sweep(
         plan_digests,
         datetime(2026, 11, 26, tzinfo=UTC),
@@ -50,7 +50,7 @@ async def test_the_digest_is_posted_at_its_local_time_once_a_week(coach: Coach) 
 
 async def test_the_digest_says_progress_changes_risks_stale_ones_and_who_is_silent(coach: Coach) -> None:
     await _company(coach)
-    await coach.ok("config digest <#C0LEADS|leads> friday 16:00", admin=True)
+    await coach.ok("config digest #{C0LEADS|leads} friday 16:00", admin=True)
     coach.clock[0] = datetime(2026, 11, 25, 9, tzinfo=UTC)
     await coach.ok("checkin KR1 45 --confidence on-track", admin=True)
     (first,) = await coach.run(plan_digests, datetime(2026, 11, 27, 16, tzinfo=UTC))
@@ -103,7 +103,7 @@ async def test_the_digest_time_is_the_workspaces_zone(coach: Coach) -> None:
     await _company(coach)
     async with coach.engine.begin() as connection:
         await connection.exec_driver_sql("UPDATE workspace SET default_tz = 'America/Chicago'")
-    await coach.ok("config digest <#C0LEADS|leads> friday 16:00", admin=True)
+    await coach.ok("config digest #{C0LEADS|leads} friday 16:00", admin=True)
     found = await coach.sweep(
         plan_digests,
         datetime(2026, 11, 27, tzinfo=UTC),

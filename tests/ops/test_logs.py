@@ -77,7 +77,7 @@ async def test_production_logs_are_json_lines_with_the_request_id_and_nothing_se
     }
     assert isinstance(command["duration_ms"], float)
     assert (refused["request_id"], refused["status"]) == (fresh, 400)
-    [warning] = [line for line in lines if line["logger"] == "adapters.slack.app"]
+    [warning] = [line for line in lines if line["logger"] == "adapters.slack.mount"]
     assert warning["level"] == "warning" and warning["request_id"] == fresh
 
     text = log_stream.getvalue()

@@ -16,7 +16,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.ops.metrics import Metrics
-from adapters.slack.port import SlackChatPort
+from adapters.slack.chat_port import SlackChatPort
 from adapters.slack.tokens import TokensByWorkspace
 from bot.delivery.sender import Sender
 from bot.delivery.sender_config import SenderConfig

@@ -50,8 +50,8 @@ async def build_workspace(engine: AsyncEngine) -> Harness:
     await okr.ok("config checkin friday 15:00 --team Growth", admin=True)
     await okr.ok("settings checkin tuesday 09:30 every 2 weeks", who="lee")
     await okr.ok("config reminder off", admin=True)
-    await okr.ok("config celebrate <#C0WINS|wins>", admin=True)
-    await okr.ok("config digest <#C0LEADS|leads> friday 16:00 --team Growth", admin=True)
+    await okr.ok("config celebrate #{C0WINS|wins}", admin=True)
+    await okr.ok("config digest #{C0LEADS|leads} friday 16:00 --team Growth", admin=True)
     await okr.ok("pause until 2026-12-24", who="sam")
     sessions = session_factory(engine)
     async with sessions() as session, session.begin():

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from adapters.console.render import progress_bar
-from adapters.console.repl import Console
+from adapters.console.routes import Console
 from bot.domain.enums import Platform, Status
 from bot.invocation import Actor
 from bot.views.cards import Progress

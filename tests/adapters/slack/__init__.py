@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block
 
+from adapters.slack.mrkdwn import neutral_mentions
 from bot.domain.enums import Platform
 from tests.harness import Harness
 
@@ -32,7 +33,8 @@ async def slack_company(okr: Harness) -> Harness:
 
 
 async def slack_ok(okr: Harness, text: str, *, who: str = MAYA, admin: bool | None = None) -> None:
-    rendered = okr.renderer.response(await okr.say(text, who=who, admin=admin, **SLACK))
+    """`text` as typed in Slack, its mentions translated as the adapter's inbound translation does."""
+    rendered = okr.renderer.response(await okr.say(neutral_mentions(text), who=who, admin=admin, **SLACK))
     assert not rendered.startswith("✗"), f"{text!r} failed: {rendered}"
 
 

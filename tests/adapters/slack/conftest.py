@@ -13,8 +13,8 @@ from aiohttp import ClientResponse, ClientSession
 from aiohttp.test_utils import TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.serve import SLACK, serving_app
-from bot.config import Settings
+from adapters.bootstrap import SLACK, serving_app
+from adapters.settings import AppSettings
 from tests.adapters.slack import wire
 from tests.clock import SettableClock
 from tests.fakes.slack_api import FakeSlackApi, SlackUser
@@ -66,7 +66,7 @@ class SlackRig:
 
     async def settled(self) -> None:
         """Wait until every follow-up the bot started after its acks has finished."""
-        await self.server.app[SLACK].listeners.drain()
+        await self.server.app[SLACK].routes.drain()
 
 
 async def _reply(response: ClientResponse) -> Reply:
@@ -83,14 +83,14 @@ async def slack_api() -> AsyncIterator[FakeSlackApi]:
         yield api
 
 
-def rig_settings(api: FakeSlackApi, database_url: str, **slack: str) -> Settings:
+def rig_settings(api: FakeSlackApi, database_url: str, **slack: str) -> AppSettings:
     """Settings for a bot on `database_url` talking to the fake Slack; `slack` picks the connection mode."""
-    return Settings(database_url=database_url, slack_api_url=api.url, _env_file=None, **slack)  # type: ignore[call-arg]
+    return AppSettings(database_url=database_url, slack_api_url=api.url, _env_file=None, **slack)  # type: ignore[call-arg]
 
 
 @asynccontextmanager
 async def serving(
-    settings: Settings, engine: AsyncEngine, clock: SettableClock | None = None
+    settings: AppSettings, engine: AsyncEngine, clock: SettableClock | None = None
 ) -> AsyncIterator[TestServer]:
     app = await serving_app(settings, engine=engine, clock=clock or SettableClock())
     async with TestServer(app) as server:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.blocks import action_from_action_id, card_messages, message_payload
-from adapters.slack.mrkdwn import escape, progress_bar, slack_length, split_text, unescape
+from adapters.slack.mrkdwn import escape, neutral_mentions, progress_bar, slack_length, split_text, unescape
+from adapters.slack.render import action_from_action_id, card_messages, message_payload
 from bot.domain.enums import Status
 from bot.invocation import ActionPress
 from bot.views.actions import ActionId, ShowMorePayload
@@ -92,7 +92,7 @@ def assert_valid_message(message: dict[str, Any]) -> None:
 @pytest.mark.parametrize("command", COMMANDS)
 async def test_every_card_the_core_makes_is_valid_block_kit(okr: Harness, command: str) -> None:
     await slack_company(okr)
-    response = await okr.say(command, who=MAYA, admin=True, **SLACK)
+    response = await okr.say(neutral_mentions(command), who=MAYA, admin=True, **SLACK)
     messages = message_payload(response)
     assert len(messages) == len(response.cards)  # none of these is longer than one message
     for message in messages:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.slack.port import SlackChatPort
+from adapters.slack.chat_port import SlackChatPort
 from adapters.slack.tokens import SingleWorkspaceToken
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef

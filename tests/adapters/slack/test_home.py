@@ -7,8 +7,9 @@ from typing import Any
 
 from slack_sdk.models.views import View
 
-from adapters.slack.blocks import action_from_action_id
 from adapters.slack.home import EMPTY_TEXT, home_view
+from adapters.slack.mrkdwn import neutral_mentions
+from adapters.slack.render import action_from_action_id
 from bot.views.actions import ActionId
 from bot.views.cards import Card
 from tests.adapters.slack import MAYA, SLACK, assert_round_trips, slack_company, slack_ok
@@ -18,7 +19,7 @@ from tests.harness import Harness
 async def cards_for(okr: Harness, *commands: str) -> list[Card]:
     cards: list[Card] = []
     for command in commands:
-        cards += (await okr.say(command, who=MAYA, **SLACK)).cards
+        cards += (await okr.say(neutral_mentions(command), who=MAYA, **SLACK)).cards
     return cards
 
 

@@ -105,9 +105,9 @@ async def test_a_tampered_button_value_is_refused_politely(slack: SlackRig) -> N
 
 
 async def test_a_late_answer_goes_through_response_url(slack: SlackRig) -> None:
-    from adapters.serve import SLACK
+    from adapters.bootstrap import SLACK
 
-    slack.server.app[SLACK].listeners.answer_within = 0  # as if the database were slow
+    slack.server.app[SLACK].routes.answer_within = 0  # as if the database were slow
     url = slack.api.mint_response_url()
 
     reply = await slack.command("new Ship the beta", response_url=url)

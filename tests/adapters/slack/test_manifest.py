@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from adapters.slack.app import BOT_SCOPES, EVENTS_PATH, REDIRECT_PATH
+from adapters.slack.mount import BOT_SCOPES, EVENTS_PATH, REDIRECT_PATH
 
 ROOT = Path(__file__).resolve().parents[3]
 SCHEMA = json.loads((ROOT / "tests/fixtures/slack/manifest.schema.json").read_text())
@@ -50,7 +50,7 @@ def test_manifest_subscribes_to_the_events_the_bot_handles(name: str) -> None:
     ]
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
-    # Channel and user mentions arrive as <#C123|name> and <@U123|name>, which the grammar reads.
+    # Channel and user mentions arrive as <#C123|name> and <@U123|name>, which adapters/slack/inbound.py reads.
     assert manifest["features"]["slash_commands"][0]["should_escape"] is True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from adapters.serve import JOBS
+from adapters.bootstrap import JOBS
 from bot.jobs.tick import tick
 from tests.adapters.slack.conftest import SlackRig
 from tests.fakes.slack_api import Call

@@ -14,9 +14,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from adapters.slack.blocks import ActionIds, card_messages
 from adapters.slack.home import home_view
 from adapters.slack.modals import modal_view
+from adapters.slack.render import ActionIds, card_messages
 from adapters.slack.serialise import as_json
 from tests.adapters.slack import MAYA, SLACK, slack_company
 from tests.adapters.slack.test_blocks import COMMANDS

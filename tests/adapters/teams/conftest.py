@@ -15,9 +15,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.server import build_app
-from adapters.teams import teams_mount
+from adapters.settings import AppSettings
 from adapters.teams.chat_port import RetryPolicy
-from bot.config import Settings
+from adapters.teams.mount import teams_adapter
 from bot.core import OkrBot
 from bot.ports import ChatPort
 from storage.engine import session_factory
@@ -73,9 +73,10 @@ async def connector() -> AsyncIterator[FakeConnector]:
 @pytest.fixture
 async def teams(engine: AsyncEngine, connector: FakeConnector) -> AsyncIterator[TeamsApp]:
     """The app as `okrbot serve` builds it, in unauthenticated local mode (no MICROSOFT_APP_ID)."""
-    settings = Settings(okrbot_env="test", microsoft_app_id=None, default_timezone="UTC")
+    settings = AppSettings(okrbot_env="test", microsoft_app_id=None, default_timezone="UTC")
     bot = OkrBot(session_factory(engine), clock=lambda: NOW, default_tz="UTC")
-    mount, port = teams_mount(settings, bot, retry=FAST_RETRIES)
+    adapter = teams_adapter(settings, bot, retry=FAST_RETRIES)
+    mount, port = adapter.mount, adapter.port
     app = await build_app([mount])
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield TeamsApp(client, connector, bot, port)

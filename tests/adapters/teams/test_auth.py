@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from adapters.server import build_app
-from adapters.teams import teams_mount
+from adapters.settings import AppSettings
 from adapters.teams.auth import TeamsConfigError
+from adapters.teams.mount import teams_adapter
 from adapters.teams.signing_keys import SigningKeys
-from bot.config import Settings
 from bot.core import OkrBot
 from storage.engine import session_factory
 from storage.teams_refs import TeamsConversation
@@ -27,7 +27,7 @@ from tests.adapters.teams.connector import FakeConnector
 from tests.adapters.teams.issuer import LocalIssuer, SigningKey, serve_issuer
 
 APP_ID = "0b6c5e2a-1d8f-4c1e-9a7b-2f3e4d5c6b7a"
-SETTINGS = Settings(
+SETTINGS = AppSettings(
     okrbot_env="production",
     microsoft_app_id=APP_ID,
     microsoft_app_password="not-a-real-secret",
@@ -70,7 +70,7 @@ async def secured(
     engine: AsyncEngine, issuer: LocalIssuer, connector: FakeConnector
 ) -> AsyncIterator[Secured]:
     bot = OkrBot(session_factory(engine))
-    mount, _ = teams_mount(SETTINGS, bot, endpoints=issuer.endpoints)
+    mount = teams_adapter(SETTINGS, bot, endpoints=issuer.endpoints).mount
     app = await build_app([mount])
     async with TestClient(TestServer(app, host="127.0.0.1")) as client:
         yield Secured(client, issuer, connector, engine)
@@ -163,15 +163,17 @@ async def test_without_an_app_id_it_runs_unauthenticated_with_a_loud_warning(
     engine: AsyncEngine, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING):
-        teams_mount(
-            Settings(okrbot_env="development", microsoft_app_id=None), OkrBot(session_factory(engine))
+        teams_adapter(
+            AppSettings(okrbot_env="development", microsoft_app_id=None), OkrBot(session_factory(engine))
         )
     assert any("WITHOUT authentication" in record.message for record in caplog.records)
 
 
 async def test_production_refuses_to_run_unauthenticated(engine: AsyncEngine) -> None:
     with pytest.raises(TeamsConfigError, match="OKRBOT_ENV=production"):
-        teams_mount(Settings(okrbot_env="production", microsoft_app_id=None), OkrBot(session_factory(engine)))
+        teams_adapter(
+            AppSettings(okrbot_env="production", microsoft_app_id=None), OkrBot(session_factory(engine))
+        )
 
 
 @pytest.mark.parametrize(
@@ -185,4 +187,4 @@ async def test_incomplete_credentials_are_refused_with_the_variable_to_set(
     engine: AsyncEngine, settings: dict[str, Any], message: str
 ) -> None:
     with pytest.raises(TeamsConfigError, match=message):
-        teams_mount(SETTINGS.model_copy(update=settings), OkrBot(session_factory(engine)))
+        teams_adapter(SETTINGS.model_copy(update=settings), OkrBot(session_factory(engine)))

@@ -25,8 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from adapters.server import build_app
-from adapters.teams import teams_mount
-from bot.config import Settings
+from adapters.settings import AppSettings
+from adapters.teams.mount import teams_adapter
 from bot.core import OkrBot
 from storage.engine import session_factory
 from storage.tables import CheckIn, KeyResult, Member
@@ -153,8 +153,8 @@ async def _read_events(ws: aiohttp.ClientWebSocketResponse, events: list[dict[st
 
 @pytest.fixture
 async def playground(engine: AsyncEngine, tmp_path: Path) -> AsyncIterator[Playground]:
-    settings = Settings(okrbot_env="development", microsoft_app_id=None)
-    mount, _ = teams_mount(settings, OkrBot(session_factory(engine)))
+    settings = AppSettings(okrbot_env="development", microsoft_app_id=None)
+    mount = teams_adapter(settings, OkrBot(session_factory(engine))).mount
     async with TestServer(await build_app([mount]), host="127.0.0.1") as bot_server:
         async for process in _start_playground(tmp_path, str(bot_server.make_url("/"))):
             assert process.stdout is not None

@@ -1,4 +1,5 @@
-"""The bot in a terminal: type what you would type after /okr; forms become prompts."""
+"""The console's one route: a line typed in a terminal (what you would type after /okr) to the core and its
+answer back as text; forms become prompts."""
 
 from __future__ import annotations
 

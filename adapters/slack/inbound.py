@@ -11,8 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from adapters.slack.mrkdwn import neutral_mentions, unescape
 from bot.domain.enums import Platform
-from bot.invocation import ConversationRef
+from bot.invocation import CommandText, ConversationRef
 
 
 class UnusablePayload(ValueError):
@@ -146,3 +147,9 @@ class ModalMemo:
         return cls(
             data["s"], url if isinstance(url, str) else None, channel if isinstance(channel, str) else None
         )
+
+
+def command_text(body: dict[str, Any]) -> CommandText:
+    """A slash command's words as the core reads them: Slack's escaping of &, < and > undone, and its user and
+    channel mentions (`<@U123|name>`, `<#C123|name>`) made neutral (bot/invocation.py)."""
+    return CommandText(neutral_mentions(unescape(str(body.get("text") or ""))))

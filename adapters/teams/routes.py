@@ -10,29 +10,25 @@ from typing import Any, TypeVar
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsInfo
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, InvokeResponse
+from botbuilder.schema import ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import TeamsChannelAccount
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from adapters.teams import references, render, translate
+from adapters.teams import inbound, references, render, reply
 from adapters.teams.install import link_members, roster, welcome_card
 from bot.core import OkrBot
 from bot.invocation import ActionPress, CommandText, FormSubmit, Invocation
 from bot.views.actions import ActionId, FormId
-from bot.views.cards import Attachment, Choice, FieldKind, Form, Response
+from bot.views.cards import Choice, FieldKind, Form, Response
 from storage.repository import WorkspaceRepository
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
-CARD_RESPONSE = "application/vnd.microsoft.card.adaptive"
-MESSAGE_RESPONSE = "application/vnd.microsoft.activity.message"
-ERROR_RESPONSE = "application/vnd.microsoft.error"
 INSTALL_ACTIONS = ("add", "add-upgrade")
-ATTACHMENT_TEXT_MAX = 20_000
 PEOPLE_MAX = 500  # choices in a person picker; a bigger tenant types to filter them
 
 # How to get a form back from the core, to redraw it with a submission's errors: the same press or command
@@ -44,7 +40,7 @@ REOPEN: dict[FormId, ActionPress | CommandText] = {
 }
 
 
-class TeamsTurns:
+class TeamsRoutes:
     def __init__(self, okr: OkrBot) -> None:
         self.okr = okr
         # Teams sends installationUpdate and conversationUpdate for one install at the same moment; in one
@@ -57,14 +53,16 @@ class TeamsTurns:
 
     async def on_turn(self, context: TurnContext) -> None:
         activity = context.activity
-        tenant = translate.tenant_id(activity)
+        tenant = inbound.tenant_id(activity)
         if tenant is None:
             # Every Teams activity names its tenant; anything else is not a Teams conversation we can serve.
             log.warning(
                 "ignored a %s activity without a tenant (channel %s)", activity.type, activity.channel_id
             )
             if activity.type == ActivityTypes.invoke:
-                await _invoke_answer(context, _error_body("This bot works in Microsoft Teams only."))
+                await reply.invoke_answer(
+                    context, reply.error_body("This bot works in Microsoft Teams only.")
+                )
             return
         if activity.type == ActivityTypes.message:
             await self._remember(context, tenant)
@@ -86,27 +84,29 @@ class TeamsTurns:
 
     async def _store_reference(self, context: TurnContext, tenant: str) -> bool:
         activity = context.activity
-        kind = translate.conversation_type(activity)
+        kind = inbound.conversation_type(activity)
         seen = references.Seen(
-            conversation_id=translate.base_conversation_id(activity.conversation.id),
+            conversation_id=inbound.base_conversation_id(activity.conversation.id),
             kind=kind,
-            user_id=translate.user_id(activity.from_property)
-            if kind == translate.PERSONAL and activity.from_property and activity.from_property.role != "bot"
+            user_id=inbound.user_id(activity.from_property)
+            if kind == inbound.PERSONAL and activity.from_property and activity.from_property.role != "bot"
             else None,
-            reference=translate.reference_json(activity),
+            reference=inbound.reference_json(activity),
         )
         async with self.sessions() as session, session.begin():
             workspace = await references.workspace_of(session, tenant, default_tz=self.okr.default_tz)
             assert workspace.id is not None
-            new = await references.remember_conversation(session, workspace.id, seen)
+            now = self.okr.clock()
+            new = await references.remember_conversation(session, workspace.id, seen, now=now)
             sender = activity.from_property
             if sender is not None and sender.id and sender.role != "bot" and activity.service_url:
                 await references.remember_user(
                     session,
                     workspace.id,
-                    user_id=translate.user_id(sender),
+                    user_id=inbound.user_id(sender),
                     aad_object_id=sender.aad_object_id,
                     service_url=activity.service_url,
+                    now=now,
                 )
         return new
 
@@ -114,18 +114,18 @@ class TeamsTurns:
 
     async def _message(self, context: TurnContext, tenant: str) -> None:
         activity = context.activity
-        press = translate.card_press(activity.value) if activity.value is not None else None
+        press = inbound.card_press(activity.value) if activity.value is not None else None
         if activity.value is not None and press is None:
             return  # a card from someone else's app, or data we never made
         await self._link_mentioned(context, tenant)
-        what: CommandText | ActionPress | FormSubmit = press or CommandText(translate.command_text(activity))
+        what: CommandText | ActionPress | FormSubmit = press or CommandText(inbound.command_text(activity))
         response = await self._ask(context, tenant, what)
         # An Action.Submit (the fallback for old clients) comes back as a message replying to the card.
         card_id = activity.reply_to_id if press is not None else None
         if isinstance(what, FormSubmit):
             await self._answer_submission(context, tenant, what, response, card_id)
         elif card_id and response.replace_original and response.cards:
-            await _update(context, card_id, render.card(response.cards[0]))
+            await reply.update(context, card_id, render.card(response.cards[0]))
             await self._send(context, tenant, response, skip_first=True)
         else:
             await self._send(context, tenant, response)
@@ -136,13 +136,13 @@ class TeamsTurns:
         if response.errors:
             redrawn = await self._redraw_form(context, tenant, what, response.errors)
             if card_id and redrawn is not None:
-                await _update(context, card_id, redrawn)
+                await reply.update(context, card_id, redrawn)
             else:
                 await self._send(context, tenant, response)
             return
         if card_id and response.cards:
             # The form turns into its result ("checked in ✓") instead of staying clickable.
-            await _update(context, card_id, render.card(response.cards[0]))
+            await reply.update(context, card_id, render.card(response.cards[0]))
             await self._send(context, tenant, response, skip_first=True)
         else:
             await self._send(context, tenant, response)
@@ -157,9 +157,9 @@ class TeamsTurns:
             text = "\n".join(f"⚠ {message}" for message in response.errors.values())
             await context.send_activity(MessageFactory.text(text))
         for card in cards:
-            await context.send_activity(_card_activity(card))
+            await context.send_activity(reply.card_activity(card))
         for attachment in response.attachments:
-            await context.send_activity(MessageFactory.text(_attachment_text(attachment)))
+            await context.send_activity(MessageFactory.text(reply.attachment_text(attachment)))
 
     async def _people(self, tenant: str, form: Form) -> tuple[Choice, ...]:
         """The choices for a form's person fields: the workspace's members, by name, with their Teams ids."""
@@ -173,7 +173,7 @@ class TeamsTurns:
 
     async def _link_mentioned(self, context: TurnContext, tenant: str) -> None:
         """People mentioned in a command become members first, so the core can find them by name."""
-        mentioned = translate.other_mentions(context.activity)
+        mentioned = inbound.other_mentions(context.activity)
         if not mentioned:
             return
         accounts = [_teams_account(account) for account in mentioned if account.id]
@@ -182,6 +182,7 @@ class TeamsTurns:
                 self.sessions,
                 tenant=tenant,
                 default_tz=self.okr.default_tz,
+                now=self.okr.clock(),
                 service_url=context.activity.service_url or "",
                 members=accounts,
             )
@@ -194,15 +195,15 @@ class TeamsTurns:
         known = (
             None if (activity.from_property.name or "").strip() else await self._known_name(context, tenant)
         )
-        who = translate.actor(activity, tenant, known_name=known)
-        return await self.okr.handle(Invocation(who, translate.conversation(activity, tenant), what))
+        who = inbound.actor(activity, tenant, known_name=known)
+        return await self.okr.handle(Invocation(who, inbound.conversation(activity, tenant), what))
 
     async def _known_name(self, context: TurnContext, tenant: str) -> str | None:
         async with self.sessions() as session:
             workspace = await references.workspace_of(session, tenant, default_tz=self.okr.default_tz)
             assert workspace.id is not None
             repo = WorkspaceRepository(session=session, workspace_id=workspace.id)
-            member = await repo.member_by_user_id(translate.user_id(context.activity.from_property))
+            member = await repo.member_by_user_id(inbound.user_id(context.activity.from_property))
             return member.display_name if member is not None else None
 
     async def _redraw_form(
@@ -220,28 +221,30 @@ class TeamsTurns:
     # ---------------------------------------------------------------------------- Action.Execute invoke
 
     async def _execute(self, context: TurnContext, tenant: str) -> None:
-        press = translate.card_press(translate.execute_data(context.activity))
+        press = inbound.card_press(inbound.execute_data(context.activity))
         if press is None:
-            await _invoke_answer(context, _error_body("That card action is not one of mine."), HTTPStatus.OK)
+            await reply.invoke_answer(
+                context, reply.error_body("That card action is not one of mine."), HTTPStatus.OK
+            )
             return
         response = await self._ask(context, tenant, press)
         if isinstance(press, FormSubmit):
             if response.errors:
                 redrawn = await self._redraw_form(context, tenant, press, response.errors)
                 if redrawn is not None:
-                    await _invoke_answer(context, _card_body(redrawn))
+                    await reply.invoke_answer(context, reply.card_body(redrawn))
                     return
             elif response.cards:
                 await self._send(context, tenant, response, skip_first=True)
-                await _invoke_answer(context, _card_body(render.card(response.cards[0])))
+                await reply.invoke_answer(context, reply.card_body(render.card(response.cards[0])))
                 return
         elif response.replace_original and response.cards:
             await self._send(context, tenant, response, skip_first=True)
-            await _invoke_answer(context, _card_body(render.card(response.cards[0])))
+            await reply.invoke_answer(context, reply.card_body(render.card(response.cards[0])))
             return
         await self._send(context, tenant, response)
         # The card stays as it was; Teams shows nothing more for this "message" answer.
-        await _invoke_answer(context, {"statusCode": 200, "type": MESSAGE_RESPONSE, "value": "Done"})
+        await reply.invoke_answer(context, reply.done_body())
 
     # --------------------------------------------------------------------------------------- installs
 
@@ -251,13 +254,14 @@ class TeamsTurns:
         bot_id = activity.recipient.id if activity.recipient else None
         if any(member.id == bot_id for member in added):
             await self._install(context, tenant)
-        elif added and translate.conversation_type(activity) != translate.PERSONAL:
+        elif added and inbound.conversation_type(activity) != inbound.PERSONAL:
             # New people in a team the bot is already in: link them too (the update names them by id only).
             members = [await TeamsInfo.get_member(context, member.id) for member in added if member.id]
             await link_members(
                 self.sessions,
                 tenant=tenant,
                 default_tz=self.okr.default_tz,
+                now=self.okr.clock(),
                 service_url=activity.service_url or "",
                 members=members,
             )
@@ -275,6 +279,7 @@ class TeamsTurns:
                 self.sessions,
                 tenant=tenant,
                 default_tz=self.okr.default_tz,
+                now=self.okr.clock(),
                 service_url=activity.service_url or "",
                 members=members,
             )
@@ -282,8 +287,8 @@ class TeamsTurns:
         log.info("installed in %s (%d members, %d new)", activity.conversation.id, len(members), created)
         if new:
             # Teams sends both installationUpdate and conversationUpdate on install: greet once.
-            personal = translate.conversation_type(activity) == translate.PERSONAL
-            await context.send_activity(_card_activity(render.card(welcome_card(personal=personal))))
+            personal = inbound.conversation_type(activity) == inbound.PERSONAL
+            await context.send_activity(reply.card_activity(render.card(welcome_card(personal=personal))))
 
 
 # ------------------------------------------------------------------------------------------- helpers
@@ -300,36 +305,3 @@ async def _again_on_conflict(work: Callable[[], Awaitable[T]]) -> T:
 
 def _teams_account(account: ChannelAccount) -> TeamsChannelAccount:
     return TeamsChannelAccount(id=account.id, name=account.name, aad_object_id=account.aad_object_id)
-
-
-def _card_activity(card: dict[str, Any]) -> Activity:
-    return MessageFactory.attachment(render.attachment(card))
-
-
-def _attachment_text(attachment: Attachment) -> str:
-    # Files in Teams need the user's consent (a file consent card, personal chats only); an export is text,
-    # so it goes inline, cut to what a message can carry.
-    content = attachment.content
-    if len(content) > ATTACHMENT_TEXT_MAX:
-        content = content[:ATTACHMENT_TEXT_MAX] + "\n…"
-    return f"**{attachment.filename}**\n\n```\n{content}\n```"
-
-
-async def _update(context: TurnContext, activity_id: str, card: dict[str, Any]) -> None:
-    replacement = _card_activity(card)
-    replacement.id = activity_id
-    await context.update_activity(replacement)
-
-
-def _card_body(card: dict[str, Any]) -> dict[str, Any]:
-    return {"statusCode": 200, "type": CARD_RESPONSE, "value": card}
-
-
-def _error_body(message: str) -> dict[str, Any]:
-    return {"statusCode": 400, "type": ERROR_RESPONSE, "value": {"code": "BadRequest", "message": message}}
-
-
-async def _invoke_answer(context: TurnContext, body: dict[str, Any], status: int = HTTPStatus.OK) -> None:
-    await context.send_activity(
-        Activity(type=ActivityTypes.invoke_response, value=InvokeResponse(status=status, body=body))
-    )

@@ -16,7 +16,7 @@ from bot.views.actions import ActionId, FormId
 PERSONAL = "personal"
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"\s+")
-_AT = re.compile(r"<at>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+_KEPT_NAME = re.compile("\x00([^\x00\x01]*)\x01")  # a mention set aside while tags are stripped
 
 
 def tenant_id(activity: Activity) -> str | None:
@@ -99,7 +99,8 @@ def other_mentions(activity: Activity) -> list[ChannelAccount]:
 
 
 def command_text(activity: Activity) -> str:
-    """The words typed, without the bot's @mention, markup or entities; other mentions stay as `<at>Name</at>`."""
+    """The words typed, without the bot's @mention, markup or entities; other people's mentions become the
+    core's `@{|Name}` (bot/invocation.py: a name, as the core links Teams people by their names)."""
     text = activity.text or ""
     bot_id = activity.recipient.id if activity.recipient else None
     for mention in _mentions(activity):
@@ -110,12 +111,29 @@ def command_text(activity: Activity) -> str:
         elif mention.mentioned.name:
             # People may shorten a mention to a first name ("<at>Sam</at>"): the entity has the full name.
             text = text.replace(mention.text, f"<at>{mention.mentioned.name}</at>")
-    # Keep other people's mentions (the core reads `<at>Name</at>`), drop every other tag Teams adds.
-    text = _AT.sub(lambda match: f"\x00{match[1]}\x01", text)
-    text = _TAGS.sub(" ", text)
+    # Keep other people's mentions, drop every other tag Teams adds.
+    text = _TAGS.sub(" ", _set_mentions_aside(text))
     text = html.unescape(text).replace("\xa0", " ")
-    text = text.replace("\x00", "<at>").replace("\x01", "</at>")
+    text = _KEPT_NAME.sub(_neutral_mention, text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _set_mentions_aside(text: str) -> str:
+    """Each `<at>Name</at>` as `\x00Name\x01`, out of the tag stripper's way. A scan with `find`, not a lazy
+    regex, so that a message full of unclosed `<at>` costs linear time."""
+    lower = text.lower()
+    parts: list[str] = []
+    done = 0
+    while (start := lower.find("<at>", done)) >= 0 and (end := lower.find("</at>", start + 4)) >= 0:
+        parts += (text[done:start], "\x00", text[start + 4 : end], "\x01")
+        done = end + 5
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def _neutral_mention(match: re.Match[str]) -> str:
+    name = match[1].replace("{", "").replace("}", "")
+    return f"@{{|{name}}}"
 
 
 def card_press(data: Any) -> ActionPress | FormSubmit | None:

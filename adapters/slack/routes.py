@@ -6,26 +6,29 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from adapters.slack import answers
-from adapters.slack.blocks import action_from_action_id
+from adapters.slack import reply
 from adapters.slack.home import home_view
 from adapters.slack.identity import SlackDirectory
+from adapters.slack.inbound import (
+    ModalMemo,
+    Origin,
+    UnusablePayload,
+    command_origin,
+    command_text,
+    interaction_origin,
+)
 from adapters.slack.modals import errors_response, form_values
-from adapters.slack.mrkdwn import unescape
-from adapters.slack.payloads import ModalMemo, Origin, UnusablePayload, command_origin, interaction_origin
+from adapters.slack.render import action_from_action_id
 from adapters.slack.serialise import as_json
 from bot.core import OkrBot
-from bot.invocation import ActionPress, CommandText, FormSubmit, Invocation
-from bot.service.events import DomainEvent, OkrChanged
+from bot.invocation import ActionPress, FormSubmit, Invocation
 from bot.views import messages
 from bot.views.actions import FormId
 from bot.views.cards import Response
@@ -35,20 +38,10 @@ log = logging.getLogger(__name__)
 # Slack waits 3 s for our HTTP answer; keep a margin for the network and Bolt's own work.
 ANSWER_WITHIN = 2.2
 
-# The OkrChanged events of the invocation running in this task, when a Slack listener is watching.
-_CHANGES: ContextVar[list[OkrChanged] | None] = ContextVar("okrbot_slack_changes", default=None)
-
-
-async def _note_changes(session: AsyncSession, events: Sequence[DomainEvent]) -> None:
-    noted = _CHANGES.get()
-    if noted is not None:
-        noted.extend(e for e in events if isinstance(e, OkrChanged))
-
-
 STALE_BUTTON = "That button or form is from an older version of the bot; run the command again."
 
 
-class SlackListeners:
+class SlackRoutes:
     def __init__(
         self,
         bot: OkrBot,
@@ -71,9 +64,6 @@ class SlackListeners:
         app.event("app_home_opened")(self.on_app_home_opened)
         app.event("app_uninstalled")(self.on_uninstalled)
         app.event("tokens_revoked")(self.on_uninstalled)
-        # Hooks run inside the core's transaction; this one only notes that the caller's OKRs changed, so that
-        # their App Home is republished once the answer is out.
-        self.bot.event_hooks.append(_note_changes)
 
     # ----------------------------------------------------------------------------------- slash command
 
@@ -86,9 +76,7 @@ class SlackListeners:
             log.warning("slash command without %s", error)
             await ack(text="Slack sent this command without the fields the bot needs; please try again.")
             return
-        # Slack escapes &, < and > in command text (mentions stay <@U123|name>, which the grammar reads).
-        text = unescape(str(body.get("text") or ""))
-        work = asyncio.ensure_future(self._invoke(client, origin, CommandText(text)))
+        work = asyncio.ensure_future(self._invoke(client, origin, command_text(body)))
         response = await self._within(work, started)
         if response is None:
             await ack()  # an empty ack: Slack shows nothing, and the answer follows through response_url
@@ -96,11 +84,11 @@ class SlackListeners:
             return
         if response.form is not None:
             await ack()
-            await answers.open_form(client, origin, response.form)
+            await reply.open_form(client, origin, response.form)
             return
-        rest = await answers.ack_with(ack, response)
+        rest = await reply.ack_with(ack, response)
         if rest:
-            self._later(answers.follow_up(client, origin, response, rest))
+            self._later(reply.follow_up(client, origin, response, rest))
 
     # -------------------------------------------------------------------------------------- button press
 
@@ -117,13 +105,13 @@ class SlackListeners:
             return
         if action_id is None:
             stale = messages.error(STALE_BUTTON)
-            await answers.follow_up(client, origin, stale, answers.messages_of(stale))
+            await reply.follow_up(client, origin, stale, reply.messages_of(stale))
             return
         response = await self._invoke(client, origin, ActionPress(action_id, value))
         if response.form is not None:
-            await answers.open_form(client, origin, response.form)
+            await reply.open_form(client, origin, response.form)
             return
-        await answers.follow_up(client, origin, response, answers.messages_of(response))
+        await reply.follow_up(client, origin, response, reply.messages_of(response))
 
     # ----------------------------------------------------------------------------------- modal submitted
 
@@ -153,7 +141,7 @@ class SlackListeners:
             await ack(**errors_response(response.errors, form_id=form))
             return
         await ack()  # closes the modal; the result goes where the modal was opened
-        await answers.follow_up(client, origin, response, answers.messages_of(response))
+        await reply.follow_up(client, origin, response, reply.messages_of(response))
 
     async def on_view_closed(self, ack: AsyncAck) -> None:
         await ack()  # nothing was submitted, so nothing was written
@@ -193,13 +181,8 @@ class SlackListeners:
             user_id=origin.user_id,
             fallback_name=origin.user_name or origin.user_id,
         )
-        changes = _CHANGES.set([])
-        try:
-            response = await self.bot.handle(Invocation(actor, origin.conversation(), what))
-            changed = bool(_CHANGES.get())
-        finally:
-            _CHANGES.reset(changes)
-        if changed:
+        response = await self.bot.handle(Invocation(actor, origin.conversation(), what))
+        if response.changed_okrs:  # their App Home shows their OKRs: republish it once the answer is out
             self._refresh_home(client, origin)
         return response
 
@@ -219,7 +202,7 @@ class SlackListeners:
             response = messages.error(text, "Open the form again to fix it.")
         if response.form is not None:
             response = messages.error("That took too long to open the form; please try again.")
-        await answers.follow_up(client, origin, response, answers.messages_of(response))
+        await reply.follow_up(client, origin, response, reply.messages_of(response))
 
     def _refresh_home(self, client: AsyncWebClient, origin: Origin) -> None:
         self._later(self.publish_home(client, team_id=origin.team_id, user_id=origin.user_id))

@@ -23,7 +23,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import message_payload
+from adapters.slack.render import message_payload
 from adapters.slack.tokens import TokenSource
 from bot.domain.enums import Platform
 from bot.invocation import ConversationRef

@@ -15,12 +15,12 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.slack.chat_port import SlackChatPort, retrying_client
 from adapters.slack.identity import SlackDirectory
+from adapters.slack.inbound import shape_problem
 from adapters.slack.installations import EncryptedInstallationStore, installation_store, oauth_state_store
-from adapters.slack.listeners import SlackListeners
-from adapters.slack.payloads import shape_problem
-from adapters.slack.port import SlackChatPort, retrying_client
 from adapters.slack.rotation import OneRefreshAtATime
+from adapters.slack.routes import SlackRoutes
 from adapters.slack.settings import SlackConfig, SlackMode
 from adapters.slack.tokens import InstalledTokens, SingleWorkspaceToken, TokenSource
 from bot.core import OkrBot
@@ -44,8 +44,10 @@ SHUTDOWN_DRAIN_WITHIN = 2.0
 
 @dataclass
 class SlackAdapter:
+    """The mounted adapter: `mount` adds its routes to the web app; `port` sends on the bot's own initiative."""
+
     app: AsyncApp
-    listeners: SlackListeners
+    routes: SlackRoutes
     port: SlackChatPort
     config: SlackConfig
 
@@ -88,7 +90,7 @@ class SlackAdapter:
         return await to_aiohttp_response(bolt_response)
 
     async def _drain(self, web_app: web.Application) -> None:
-        await self.listeners.drain(within=SHUTDOWN_DRAIN_WITHIN)
+        await self.routes.drain(within=SHUTDOWN_DRAIN_WITHIN)
 
     async def _socket_mode(self, web_app: web.Application) -> Any:
         from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -99,7 +101,7 @@ class SlackAdapter:
         log.info("connected to Slack in Socket Mode")
         yield
         await handler.close_async()  # type: ignore[no-untyped-call]
-        await self.listeners.drain(within=SHUTDOWN_DRAIN_WITHIN)
+        await self.routes.drain(within=SHUTDOWN_DRAIN_WITHIN)
 
 
 def _installations(config: SlackConfig, engine: AsyncEngine) -> EncryptedInstallationStore | None:
@@ -132,18 +134,32 @@ def _tokens(config: SlackConfig, rotation: OneRefreshAtATime | None) -> TokenSou
     return InstalledTokens(rotation)
 
 
-def slack_chat_port(config: SlackConfig, *, engine: AsyncEngine) -> SlackChatPort:
-    """The ChatPort alone, for a process that sends without serving (`okrbot worker`, `okrbot tick`)."""
-    store = _installations(config, engine)
-    rotation = _rotator(config, store, engine) if store is not None else None
-    return SlackChatPort(_tokens(config, rotation), base_url=config.api_url)
+@dataclass(frozen=True)
+class SlackConnection:
+    """What Slack's routes and its ChatPort share: the installations and one token rotator.
+
+    Built before the core (the jobs send through its port, and the core reports to the jobs), mounted after."""
+
+    config: SlackConfig
+    store: EncryptedInstallationStore | None
+    rotation: OneRefreshAtATime | None
+    port: SlackChatPort
 
 
-def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine) -> SlackAdapter:
-    client = retrying_client(token=None, base_url=config.api_url)
+def slack_connection(config: SlackConfig, *, engine: AsyncEngine) -> SlackConnection:
+    """The port, and what the routes will share with it; a process that only sends (`okrbot worker`, `okrbot
+    tick`) takes the port alone."""
     store = _installations(config, engine)
     # One rotator for Bolt's requests and the sender's messages alike: it takes turns with itself too.
     rotation = _rotator(config, store, engine) if store is not None else None
+    port = SlackChatPort(_tokens(config, rotation), base_url=config.api_url)
+    return SlackConnection(config, store, rotation, port)
+
+
+def slack_mount(connection: SlackConnection, bot: OkrBot, *, engine: AsyncEngine) -> SlackAdapter:
+    """The Slack adapter for `okrbot serve`: Bolt's app and routes for `bot`, and the connection's port."""
+    config, store, rotation = connection.config, connection.store, connection.rotation
+    client = retrying_client(token=None, base_url=config.api_url)
     if store is not None:
         assert config.client_id and config.client_secret
         oauth = AsyncOAuthSettings(
@@ -168,7 +184,6 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
             # Socket Mode requests come over our own websocket, not signed HTTP.
             request_verification_enabled=config.mode is not SlackMode.SOCKET,
         )
-    tokens = _tokens(config, rotation)
 
     async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
         """Slack retries an event it thinks we missed (X-Slack-Retry-Num); act on each event id once.
@@ -185,9 +200,9 @@ def build_slack_adapter(config: SlackConfig, bot: OkrBot, *, engine: AsyncEngine
         return await next()  # type: ignore[no-any-return]
 
     app.middleware(once_per_event)
-    listeners = SlackListeners(bot, SlackDirectory(), forget_workspace=_forgetting(store))
-    listeners.register(app)
-    return SlackAdapter(app, listeners, SlackChatPort(tokens, base_url=config.api_url), config)
+    routes = SlackRoutes(bot, SlackDirectory(), forget_workspace=_forgetting(store))
+    routes.register(app)
+    return SlackAdapter(app, routes, connection.port, config)
 
 
 def _forgetting(store: EncryptedInstallationStore | None) -> Callable[[str], Awaitable[None]]:

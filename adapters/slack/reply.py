@@ -19,9 +19,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from adapters.slack.blocks import message_payload
+from adapters.slack.inbound import ModalMemo, Origin
 from adapters.slack.modals import modal_view
-from adapters.slack.payloads import ModalMemo, Origin
+from adapters.slack.render import message_payload
 from adapters.slack.serialise import as_json
 from bot.views.cards import Attachment, Form, Response, Visibility
 

@@ -1,4 +1,4 @@
-"""Activity -> invocation parts: the small pure functions in adapters/teams/translate.py."""
+"""Activity -> invocation parts: the small pure functions in adapters/teams/inbound.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botbuilder.schema import Activity
 
-from adapters.teams import translate
+from adapters.teams import inbound
 from bot.invocation import ActionPress, FormSubmit
 from bot.views.actions import ActionId, FormId
 from tests.adapters.teams.conftest import load_activity
@@ -30,12 +30,12 @@ def message(text: str, *mentions: tuple[str, str]) -> Activity:
         ("okr list <at>OKR</at>", "okr list"),
         ("<at>OKR</at>", ""),
         ("<p><at>OKR</at> checkin KR3 40 --note &quot;good&quot;</p>", 'checkin KR3 40 --note "good"'),
-        ("<at>OKR</at> team add Growth <at>Sam Okafor</at>", "team add Growth <at>Sam Okafor</at>"),
+        ("<at>OKR</at> team add Growth <at>Sam Okafor</at>", "team add Growth @{|Sam Okafor}"),
     ],
 )
 def test_the_bots_mention_and_markup_are_stripped(text: str, expected: str) -> None:
     activity = message(text, (BOT, "OKR"), ("29:sam", "Sam Okafor"))
-    assert translate.command_text(activity) == expected
+    assert inbound.command_text(activity) == expected
 
 
 def test_a_shortened_mention_becomes_the_full_name() -> None:
@@ -49,12 +49,12 @@ def test_a_shortened_mention_becomes_the_full_name() -> None:
             {"type": "mention", "text": "<at>Sam</at>", "mentioned": {"id": "29:sam", "name": "Sam Okafor"}}
         )
     )
-    assert translate.command_text(activity) == "owner KR1 <at>Sam Okafor</at>"
+    assert inbound.command_text(activity) == "owner KR1 @{|Sam Okafor}"
 
 
 def test_other_mentions_are_the_people_named() -> None:
     activity = message("<at>OKR</at> owner KR1 <at>Sam Okafor</at>", (BOT, "OKR"), ("29:sam", "Sam Okafor"))
-    assert [(a.id, a.name) for a in translate.other_mentions(activity)] == [("29:sam", "Sam Okafor")]
+    assert [(a.id, a.name) for a in inbound.other_mentions(activity)] == [("29:sam", "Sam Okafor")]
 
 
 @pytest.mark.parametrize(
@@ -71,21 +71,21 @@ def test_other_mentions_are_the_people_named() -> None:
     ],
 )  # fmt: skip
 def test_card_data_becomes_a_press_or_a_submission(data: Any, expected: Any) -> None:
-    assert translate.card_press(data) == expected
+    assert inbound.card_press(data) == expected
 
 
 def test_the_tenant_comes_from_channel_data_or_the_conversation() -> None:
     activity = message("x")
-    assert translate.tenant_id(activity) == "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    assert inbound.tenant_id(activity) == "72f988bf-86f1-41af-91ab-2d7cd011db47"
     activity.channel_data = {}
-    assert translate.tenant_id(activity) == "72f988bf-86f1-41af-91ab-2d7cd011db47"
+    assert inbound.tenant_id(activity) == "72f988bf-86f1-41af-91ab-2d7cd011db47"
     activity.conversation.additional_properties = {}
-    assert translate.tenant_id(activity) is None
+    assert inbound.tenant_id(activity) is None
 
 
 def test_a_stored_reference_points_at_the_channel_not_the_thread() -> None:
     activity = message("x")
-    reference = translate.reference_of(translate.reference_json(activity))
+    reference = inbound.reference_of(inbound.reference_json(activity))
     assert reference.conversation.id == "19:3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f@thread.tacv2"
     assert reference.activity_id is None
     assert activity.conversation.id.endswith(";messageid=1763985900456")  # the activity itself is untouched

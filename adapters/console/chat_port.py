@@ -38,3 +38,6 @@ class ConsoleChatPort:
 
     async def update(self, message: MessageRef, card: Card) -> None:
         self._show(f"replaces message {message.opaque} in {message.conversation.opaque}", card)
+
+    async def close(self) -> None:
+        """Nothing to let go of: the terminal is the caller's."""
