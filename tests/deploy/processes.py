@@ -18,8 +18,8 @@ from pathlib import Path
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
 from adapters.settings import AppSettings
+from tests.children import python_path
 
-ROOT = Path(__file__).resolve().parents[2]
 SETTING_VARIABLES = {name.upper() for name in AppSettings.model_fields}
 
 
@@ -47,7 +47,7 @@ class ServeProcess:
         self.log_path = workdir / f"{name}.log"
         self.workdir = workdir
         inherited = {k: v for k, v in os.environ.items() if k.upper() not in SETTING_VARIABLES}
-        self.env = {**inherited, "PYTHONPATH": str(ROOT), **settings}
+        self.env = {**inherited, "PYTHONPATH": python_path(), **settings}
         self.process: subprocess.Popen[bytes] | None = None
         self.signalled_at: float | None = None
 

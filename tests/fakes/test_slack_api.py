@@ -25,6 +25,7 @@ from adapters.slack.modals import modal_view
 from adapters.slack.render import message_payload
 from bot.views.actions import FormId
 from bot.views.cards import Card, Form, FormField, Response, Section
+from tests.children import python_path
 from tests.fakes.slack_api import POSTING_METHODS, FakeSlackApi, SlackUser, load_methods
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -332,7 +333,7 @@ async def test_response_urls_record_posts_and_expire_like_slacks() -> None:
 
 
 async def test_runs_standalone_for_benches_with_control_endpoints() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": python_path()}
     process = await asyncio.create_subprocess_exec(
         *[sys.executable, "-m", "tests.fakes.slack_api", "--port", "0", "--rate", "20"],
         stdout=asyncio.subprocess.PIPE,

@@ -20,11 +20,11 @@ from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.tables import InboundReceipt, OutboxStatus
 from storage.types import utcnow
+from tests.children import python_path
 from tests.jobs.fakes import add_workspace
 from tests.jobs.helpers import dm, put, rows
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _prepare(url: str, now: datetime = NOW) -> None:
@@ -101,7 +101,7 @@ def test_the_worker_sends_until_a_signal_and_leaves_no_claims(
     sqlite_url: str, tmp_path: Path, signum: signal.Signals
 ) -> None:
     asyncio.run(_prepare(sqlite_url, utcnow()))
-    env = {**os.environ, "DATABASE_URL": sqlite_url, "OKRBOT_ENV": "development", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": sqlite_url, "OKRBOT_ENV": "development", "PYTHONPATH": python_path()}
     worker = subprocess.Popen(
         [sys.executable, "-c", "from adapters.cli import main; raise SystemExit(main(['worker']))"],
         env=env,

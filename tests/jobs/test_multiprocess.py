@@ -24,6 +24,7 @@ from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.tables import OutboxStatus
 from storage.types import utcnow
+from tests.children import python_path
 from tests.jobs.fakes import add_workspace
 from tests.jobs.helpers import dm, put, rows
 
@@ -54,7 +55,7 @@ def _start(url: str, log: Path, name: str, *extra: str) -> subprocess.Popen[str]
     return subprocess.Popen(
         [sys.executable, "-m", "tests.jobs.sender_process", url, str(log), "--name", name, *extra],
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": python_path()},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

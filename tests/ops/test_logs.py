@@ -27,9 +27,9 @@ from bot.config import Settings
 from storage.migrate import upgrade
 from tests.adapters.slack import wire
 from tests.adapters.slack.conftest import SlackRig
+from tests.children import python_path
 from tests.ops.conftest import closed_port, probes
 
-ROOT = Path(__file__).resolve().parents[2]
 FRESH_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -140,7 +140,7 @@ def test_okrbot_serve_writes_json_lines_in_production(sqlite_url: str, tmp_path:
         "DATABASE_URL": sqlite_url,
         "OKRBOT_ENV": "production",
         "OKRBOT_SECRET_KEY": Fernet.generate_key().decode(),
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": python_path(),
     }
     server = subprocess.Popen(
         [sys.executable, "-c", "from adapters.cli import main; raise SystemExit(main(['serve']))"],

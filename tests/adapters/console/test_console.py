@@ -12,6 +12,7 @@ from adapters.console.routes import Console
 from bot.domain.enums import Platform, Status
 from bot.invocation import Actor
 from bot.views.cards import Progress
+from tests.children import python_path
 from tests.harness import Harness
 
 
@@ -70,7 +71,7 @@ def _okrbot(args: list[str], stdin: str, cwd: Path) -> subprocess.CompletedProce
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{cwd / 'okr.db'}", "TZ": "UTC"}
     command = [sys.executable, "-m", "adapters.cli", *args]
     root = Path(__file__).resolve().parents[3]
-    env["PYTHONPATH"] = str(root)
+    env["PYTHONPATH"] = python_path(root)
     return subprocess.run(command, input=stdin, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
