@@ -257,14 +257,18 @@ class TeamsRoutes:
         elif added and inbound.conversation_type(activity) != inbound.PERSONAL:
             # New people in a team the bot is already in: link them too (the update names them by id only).
             members = [await TeamsInfo.get_member(context, member.id) for member in added if member.id]
-            await link_members(
-                self.sessions,
-                tenant=tenant,
-                default_tz=self.okr.default_tz,
-                now=self.okr.clock(),
-                service_url=activity.service_url or "",
-                members=members,
-            )
+            await self._link(context, tenant, members)
+
+    async def _link(self, context: TurnContext, tenant: str, members: list[TeamsChannelAccount]) -> int:
+        """Link the roster's `members` to the tenant's workspace; how many were new."""
+        return await link_members(
+            self.sessions,
+            tenant=tenant,
+            default_tz=self.okr.default_tz,
+            now=self.okr.clock(),
+            service_url=context.activity.service_url or "",
+            members=members,
+        )
 
     async def _install(self, context: TurnContext, tenant: str) -> None:
         async with self._installing:
@@ -274,16 +278,7 @@ class TeamsRoutes:
         activity = context.activity
         new = await self._remember(context, tenant)
         members = await roster(context)
-        created = await _again_on_conflict(
-            lambda: link_members(
-                self.sessions,
-                tenant=tenant,
-                default_tz=self.okr.default_tz,
-                now=self.okr.clock(),
-                service_url=activity.service_url or "",
-                members=members,
-            )
-        )
+        created = await _again_on_conflict(lambda: self._link(context, tenant, members))
         log.info("installed in %s (%d members, %d new)", activity.conversation.id, len(members), created)
         if new:
             # Teams sends both installationUpdate and conversationUpdate on install: greet once.
