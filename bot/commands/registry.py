@@ -15,7 +15,7 @@ from bot.commands.verbs import (
     key_results,
     listing,
     objectives,
-    teams,
+    okr_teams,
     workspace,
 )
 from bot.service.context import Context
@@ -38,7 +38,7 @@ VERBS: tuple[Verb[Any], ...] = (
     objectives.DELETE,
     cycles.CYCLE,
     listing.EXPORT,
-    teams.TEAM,
+    okr_teams.TEAM,
     workspace.WORKSPACE,
     coaching.SETTINGS,
     coaching.PAUSE,
@@ -54,7 +54,7 @@ OVERVIEW: tuple[tuple[str, tuple[Verb[Any], ...]], ...] = (
                     objectives.RENAME, objectives.ARCHIVE, objectives.DELETE)),
     ("Key results", (key_results.KR, key_results.INITIATIVE, key_results.DONE)),
     ("Check-ins", (check_in.CHECKIN, coaching.SETTINGS, coaching.PAUSE, coaching.RESUME, coaching.DIGEST)),
-    ("Teams & cycles", (teams.TEAM, cycles.CYCLE)),
+    ("Teams & cycles", (okr_teams.TEAM, cycles.CYCLE)),
     ("Other", (config.CONFIG, listing.EXPORT, workspace.WORKSPACE, help.HELP)),
 )
 # fmt: on
