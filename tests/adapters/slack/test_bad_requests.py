@@ -154,3 +154,28 @@ async def test_fuzzed_signed_payloads_never_500(seeded: SlackRig, payload: dict[
     await seeded.settled()
 
     assert reply.status < 500 and event.status < 500
+
+
+@pytest.mark.parametrize("stamp", ["yesterday", "1.5e9", "", "0x10", "９９"])
+async def test_a_timestamp_that_is_not_a_number_is_refused_like_a_bad_signature(
+    seeded: SlackRig, stamp: str
+) -> None:
+    before = await seeded.snapshot()
+    body = _command_body(seeded)
+    headers = wire.signed_headers(body, content_type=wire.FORM)
+    headers["X-Slack-Request-Timestamp"] = stamp
+
+    reply = await seeded.post(body, content_type=wire.FORM, headers=headers)
+
+    assert reply.status == 401
+    assert await seeded.snapshot() == before
+
+
+async def test_a_body_over_the_size_limit_is_413(seeded: SlackRig) -> None:
+    before = await seeded.snapshot()
+    body = wire.slash_command("new " + "x" * (2 * 1024 * 1024), response_url=seeded.api.mint_response_url())
+
+    reply = await seeded.post(body, content_type=wire.FORM)
+
+    assert reply.status == 413
+    assert await seeded.snapshot() == before
