@@ -126,7 +126,8 @@ class SlackRoutes:
             values = form_values(form, view["state"]["values"])
         except (UnusablePayload, KeyError, TypeError, ValueError) as error:
             log.warning("unusable view_submission payload: %r", error)
-            await ack(response_action="errors", errors={})
+            # Nothing to point an error at (Bolt refuses `errors` naming no block): a plain ack closes the modal.
+            await ack()
             return
         origin = Origin(
             origin.team_id, origin.user_id, origin.user_name, memo.channel_id, memo.response_url, None

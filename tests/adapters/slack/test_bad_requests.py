@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -178,4 +179,27 @@ async def test_a_body_over_the_size_limit_is_413(seeded: SlackRig) -> None:
     reply = await seeded.post(body, content_type=wire.FORM)
 
     assert reply.status == 413
+    assert await seeded.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("break_view", "status"),
+    [
+        (lambda view: view.pop("state"), 200),
+        (lambda view: view["state"].update(values=[1, 2]), 200),
+        (lambda view: view.update(private_metadata="{not json"), 200),
+        (lambda view: view.update(callback_id="no_such_form"), 404),  # Bolt: no listener for that modal
+    ],
+)
+async def test_a_malformed_modal_submission_is_acknowledged_and_writes_nothing(
+    seeded: SlackRig, break_view: Any, status: int
+) -> None:
+    before = await seeded.snapshot()
+    payload = wire.fixture_json("view_submission_new_objective.json")
+    break_view(payload["view"])
+
+    reply = await seeded.interact(payload)
+
+    assert reply.status == status
+    await seeded.settled()
     assert await seeded.snapshot() == before
