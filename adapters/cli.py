@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
 import os
 import signal
@@ -64,6 +65,13 @@ def _console_actor(name: str, *, admin: bool, tz: str) -> Actor:
     return Actor(Platform.CONSOLE, CONSOLE_WORKSPACE, user_id=name, display_name=name, tz=tz, is_admin=admin)
 
 
+def _undecodable_as_replacement() -> None:
+    """Read bytes that are not text as U+FFFD: one bad line of a script is then a command the bot refuses,
+    not a crash (by default Python hands such bytes on as lone surrogates, which nothing can store or print)."""
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
+
+
 async def _read_line(prompt: str) -> str | None:
     interactive = sys.stdin.isatty()
     line = (
@@ -75,6 +83,7 @@ async def _read_line(prompt: str) -> str | None:
 
 
 async def _run_console(settings: Settings, *, name: str, admin: bool, seed: bool) -> int:
+    _undecodable_as_replacement()
     engine = create_engine(settings.database_url)
     try:
         await migrate.ensure_migrated(engine)

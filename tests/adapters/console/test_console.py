@@ -94,3 +94,17 @@ def test_demo_loads_the_sample_company_once(tmp_path: Path) -> None:
     second = _okrbot(["demo"], "list all\n", tmp_path)
     assert "Loaded a sample company" not in second.stdout
     assert second.stdout.count("O1 Become the OKR tool") == 1
+
+
+def test_a_line_that_is_not_utf8_is_answered_and_the_scripted_run_goes_on(tmp_path: Path) -> None:
+    assert _okrbot(["db", "upgrade"], "", tmp_path).returncode == 0
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'okr.db'}", "TZ": "UTC"}
+    env["PYTHONPATH"] = python_path(Path(__file__).resolve().parents[3])
+    script = b"new Ship \xff\xfe it\nnew Second objective\nlist\n"
+    session = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "console", "--as", "@kim"],
+        input=script, capture_output=True, cwd=tmp_path, env=env, timeout=120,
+    )  # fmt: skip
+    assert session.returncode == 0, session.stderr.decode(errors="replace")
+    out = session.stdout.decode()
+    assert "Second objective" in out and "Your objectives" in out
