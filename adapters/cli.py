@@ -8,6 +8,7 @@ import io
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from adapters import data_cli
 from adapters.bootstrap import (
@@ -42,7 +44,7 @@ from bot.invocation import Actor
 from bot.jobs.housekeeping import Housekeeping
 from bot.jobs.tick import tick
 from storage import migrate
-from storage.engine import create_engine, session_factory
+from storage.engine import DatabaseUrlError, create_engine, session_factory
 from storage.repository import get_or_create_workspace
 from storage.secrets import SecretKeyError
 
@@ -276,6 +278,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command in data_cli.COMMANDS:
         return data_cli.run(args, settings)
+    try:
+        return _run_command(args, settings)
+    except (DatabaseUrlError, DBAPIError, ConnectionError, socket.gaierror) as error:
+        print(f"okrbot: {_database_problem(error)}", file=sys.stderr)
+        return 2
+
+
+def _database_problem(error: Exception) -> str:
+    """One line on why DATABASE_URL's database cannot be used (never the URL itself: it may hold a password)."""
+    if isinstance(error, DatabaseUrlError):
+        return str(error)
+    reason = error.orig if isinstance(error, DBAPIError) else error
+    first_line = (str(reason).strip().splitlines() or [type(reason).__name__])[0]
+    return f"cannot use the database DATABASE_URL names: {first_line}"
+
+
+def _run_command(args: argparse.Namespace, settings: AppSettings) -> int:
     if args.command == "serve":
         return _serve(settings, host=args.host or settings.host, port=args.port or settings.port)
     if args.command == "tick":

@@ -47,6 +47,10 @@ _SQLITE_PRAGMAS = (
 )
 
 
+class DatabaseUrlError(ValueError):
+    """DATABASE_URL names no database okrbot can use; the message says why, without the password."""
+
+
 def normalise_database_url(url: str) -> str:
     """The async-driver form of a database URL.
 
@@ -56,7 +60,7 @@ def normalise_database_url(url: str) -> str:
     """
     text = url.strip()
     if not text:
-        raise ValueError(f"The database URL is empty: {_SUPPORTED}.")
+        raise DatabaseUrlError(f"The database URL is empty: {_SUPPORTED}.")
     if "://" not in text:
         # A bare path such as `okr.db` or `/var/lib/okrbot/okr.db`: an SQLite file.
         return f"{SQLITE_DRIVER}:///{quote(text, safe=_PATH_SAFE)}"
@@ -64,7 +68,7 @@ def normalise_database_url(url: str) -> str:
         parsed = make_url(text)
     except ArgumentError:
         scheme = text.split("://", 1)[0]
-        raise ValueError(f'Cannot read the database URL "{scheme}://...": {_SUPPORTED}.') from None
+        raise DatabaseUrlError(f'Cannot read the database URL "{scheme}://...": {_SUPPORTED}.') from None
 
     backend = parsed.get_backend_name()
     if backend in ("postgres", "postgresql"):
@@ -77,7 +81,7 @@ def normalise_database_url(url: str) -> str:
         # Only the scheme changes: the path and its parameters stay as written (and as readable).
         return f"{SQLITE_DRIVER}://{text.split('://', 1)[1]}"
     else:
-        raise ValueError(f'Unsupported database "{parsed.drivername}://": {_SUPPORTED}.')
+        raise DatabaseUrlError(f'Unsupported database "{parsed.drivername}://": {_SUPPORTED}.')
     return parsed.render_as_string(hide_password=False)
 
 
@@ -103,7 +107,7 @@ def _asyncpg_arguments(url: URL) -> tuple[URL, dict[str, Any]]:
         try:
             connect_args["timeout"] = float(str(timeout))
         except ValueError:
-            raise ValueError(
+            raise DatabaseUrlError(
                 f"connect_timeout={timeout!r} in the database URL is not a number of seconds"
             ) from None
     in_dsn = {name: query.pop(name) for name in list(query) if name not in _ASYNCPG_KEYWORDS}
