@@ -109,6 +109,10 @@ def _run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_url: str, *ar
 BAD_FILES = {
     "malformed": ('{"format": "okrbot-workspace", "version": 1,', "the file is not valid JSON"),
     "newer": ('{"format": "okrbot-workspace", "version": 2}', "version 2 of the export format"),
+    "nested": (
+        '{"format": "okrbot-workspace", "x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        "nested too deeply",
+    ),
     "dangling": (None, "key_results[0] (KR1): objective O77 is not in the file"),
 }
 

@@ -70,13 +70,14 @@ async def _activity(request: web.Request) -> Activity | None:
         return None
     try:
         body = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's parser goes
         return None
     if not isinstance(body, dict):
         return None
     try:
         activity = Activity().deserialize(body)
-    except (ValueError, TypeError, AttributeError, KeyError):  # msrest DeserializationError is a ValueError
+    # msrest's DeserializationError is a ValueError; it walks the body recursively, so depth can exhaust it too.
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError):
         return None
     if not isinstance(activity.type, str) or not activity.type:
         return None

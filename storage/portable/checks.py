@@ -25,6 +25,8 @@ def read_document(text: str | bytes) -> doc.Document:
         raise PortableError("the file is not UTF-8 text, so not an okrbot export") from None
     except json.JSONDecodeError as error:
         raise PortableError(f"the file is not valid JSON: {error.msg} at line {error.lineno}") from None
+    except RecursionError:
+        raise PortableError("the file's JSON is nested too deeply to be an okrbot export") from None
     if not isinstance(data, dict) or data.get("format") != doc.FORMAT:
         raise PortableError(f'the file is not an okrbot workspace export (no "format": "{doc.FORMAT}")')
     version = data.get("version")

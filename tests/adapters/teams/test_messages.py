@@ -147,6 +147,10 @@ async def test_bad_requests_are_400_never_500(teams: TeamsApp) -> None:
     assert (
         await client.post("/api/messages", json={**teams.activity("personal_message"), "timestamp": "soon"})
     ).status == 400
+    nested = '{"type": "message", "value": ' + "[" * 100_000 + "]" * 100_000 + "}"  # past Python's recursion
+    assert (
+        await client.post("/api/messages", data=nested, headers={"Content-Type": "application/json"})
+    ).status == 400
     assert teams.connector.calls == []
 
 
