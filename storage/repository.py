@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -39,14 +40,17 @@ async def get_or_create_workspace(
     workspace = (await session.exec(query)).first()
     if workspace is not None:
         return workspace
-    # Two first requests may race: the unique constraint settles it, and the loser reads the winner's row.
-    try:
-        async with session.begin_nested():
-            workspace = Workspace(platform=platform, external_id=external_id, default_tz=default_tz)
-            session.add(workspace)
-    except sa.exc.IntegrityError:
-        workspace = (await session.exec(query)).one()
-    return workspace
+    # Two first requests may race: the unique constraint settles it, and the loser reads the winner's row. Not a
+    # SAVEPOINT: on SQLite one opened before any write commits on release, outliving a refused command.
+    new = Workspace(platform=platform, external_id=external_id, default_tz=default_tz)
+    table = Workspace.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    await session.execute(
+        insert(table)
+        .values(new.model_dump(exclude={"id"}))
+        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+    )
+    return (await session.exec(query)).one()
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,12 @@ async def test_slack_style_mentions_resolve_by_id(okr: Harness) -> None:
     assert "@sam" in await okr.ok("show KR1", **slack)
     assert "I don't know @nobody" in await okr.text("owner KR1 @nobody", **slack)
     assert "KR1 now belongs to sam" in await okr.ok("owner KR1 @sam", **slack)  # known now, by name
+
+
+async def test_a_refused_first_command_from_a_new_workspace_leaves_no_row(company: Harness) -> None:
+    before = await company.snapshot()
+
+    assert "There is no KR1" in await company.text("checkin KR1 40", workspace="newco")
+    assert "Unknown command" in await company.text("frobnicate", workspace="newco")
+
+    assert await company.snapshot() == before
