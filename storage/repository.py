@@ -43,14 +43,17 @@ async def get_or_create_workspace(
     # Two first requests may race: the unique constraint settles it, and the loser reads the winner's row. Not a
     # SAVEPOINT: on SQLite one opened before any write commits on release, outliving a refused command.
     new = Workspace(platform=platform, external_id=external_id, default_tz=default_tz)
-    table = Workspace.__table__  # type: ignore[attr-defined]
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    await session.execute(
-        insert(table)
-        .values(new.model_dump(exclude={"id"}))
-        .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-    )
+    await _insert_if_absent(session, new, unique=("platform", "external_id"))
     return (await session.exec(query)).one()
+
+
+async def _insert_if_absent(session: AsyncSession, row: SQLModel, *, unique: tuple[str, ...]) -> None:
+    """INSERT `row` unless one with the same `unique` columns exists (or is being inserted by a concurrent
+    transaction, which this one then waits for): first requests racing each other all succeed."""
+    table = row.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    values = row.model_dump(exclude={"id"})
+    await session.execute(insert(table).values(values).on_conflict_do_nothing(index_elements=list(unique)))
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,7 @@ class WorkspaceRepository:
         member = await self.member_by_user_id(user_id)
         if member is not None:
             return self.refresh_member(member, display_name=display_name, tz=tz, is_admin=is_admin)
-        member = Member(
+        new = Member(
             workspace_id=self.workspace_id,
             platform_user_id=user_id,
             display_name=display_name,
@@ -159,9 +162,10 @@ class WorkspaceRepository:
             tz=tz or "UTC",
             is_admin=bool(is_admin),
         )
-        self.session.add(member)
-        await self.session.flush()
-        return member
+        await _insert_if_absent(self.session, new, unique=("workspace_id", "platform_user_id"))
+        member = await self.member_by_user_id(user_id)
+        assert member is not None  # inserted now, or by the concurrent first request this one waited for
+        return self.refresh_member(member, display_name=display_name, tz=tz, is_admin=is_admin)
 
     @staticmethod
     def refresh_member(
